@@ -1,0 +1,37 @@
+package io.tef.core;
+
+/**
+ * Every event-bus address TEF uses. Modules talk only through these; none reaches into
+ * another module's classes.
+ */
+public final class Addresses {
+
+  /** Submit a TEF envelope; the reply is {@code {"created": bool, "task": {...}}} once stored. */
+  public static final String TASKS_SUBMIT = "tef.tasks.submit";
+  /** Workers report on the task they were given: working, completed, failed (fenced by attempt). */
+  public static final String TASKS_REPORT = "tef.tasks.report";
+  /** Dispatcher control messages ({@code set_state} and later suite controls). */
+  public static final String DISPATCHER_CONTROL = "tef.dispatcher.control";
+  /** Collective to dispatcher: a worker came up or went away. */
+  public static final String DISPATCHER_WORKERS = "tef.dispatcher.workers";
+  /** Worker status messages and heartbeats (TEF's worker_status). */
+  public static final String COLLECTIVE_STATUS = "tef.collective.status";
+  /** Ask the collective for the live workers (TEF's get_workers). */
+  public static final String COLLECTIVE_GET_WORKERS = "tef.collective.get_workers";
+  /** Registration handshake (Qworker's worker:initialize). */
+  public static final String REGISTRY_REGISTER = "tef.registry.register";
+  /** Every task that reaches a terminal state is published here. */
+  public static final String EVENTS_TASKS = "tef.events.tasks";
+  /** Worker life-cycle events: registered, offline. */
+  public static final String EVENTS_WORKERS = "tef.events.workers";
+
+  private static final String WORKER_PREFIX = "tef.worker.";
+
+  /** The address a worker receives its tasks on. */
+  public static String worker(String name) {
+    return WORKER_PREFIX + name;
+  }
+
+  private Addresses() {
+  }
+}

@@ -1,0 +1,11 @@
+package io.tef.core;
+
+/** Keys of the node-local shared map where verticles leave facts the launcher reads (the real HTTP port). */
+public final class NodeInfo {
+
+  public static final String MAP = "tef.node";
+  public static final String HTTP_PORT = "http.port";
+
+  private NodeInfo() {
+  }
+}

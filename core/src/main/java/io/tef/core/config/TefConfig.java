@@ -1,0 +1,90 @@
+package io.tef.core.config;
+
+import io.tef.core.task.TaskDefaults;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole configuration of a node. Keys are the snake_case names of these records' components;
+ * {@code core/src/main/resources/tef-defaults.yaml} lists every key with its default.
+ */
+public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
+                        Dispatcher dispatcher, Collective collective) {
+
+  public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway");
+
+  public record Node(String name, String dataDir, List<String> roles, int demoWorkers) {
+  }
+
+  public record Http(String host, int port, long bodyLimit) {
+  }
+
+  /** An empty connection string means: start the embedded store. */
+  public record Mongo(String connectionString, String database, String embeddedBackend, String embeddedHost,
+                      int embeddedPort) {
+
+    public boolean embedded() {
+      return connectionString == null || connectionString.isBlank();
+    }
+  }
+
+  public record Cluster(boolean enabled, String host, int port, String configFile) {
+  }
+
+  public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
+                           long retryBackoffBaseMs, long retryBackoffCapMs, long dispatchTimeoutMs) {
+
+    public TaskDefaults taskDefaults() {
+      return new TaskDefaults(defaultPriority, defaultTimeLimit, defaultMaxAttempts);
+    }
+  }
+
+  public record Collective(long pingIntervalMs) {
+  }
+
+  /** Checks what types alone cannot; throws {@link ConfigException} naming the key. */
+  public TefConfig validate() {
+    if (env == null || !env.matches("[a-z0-9_-]{1,32}")) {
+      throw new ConfigException("TEF_ENV", "must be 1 to 32 characters of a-z, 0-9, _ and -, got '" + env + "'");
+    }
+    require(node != null, "node", "is missing");
+    require(node.name() != null && !node.name().isBlank(), "node.name", "must not be empty");
+    require(node.dataDir() != null && !node.dataDir().isBlank(), "node.data_dir", "must not be empty");
+    require(node.roles() != null && !node.roles().isEmpty(), "node.roles", "must name at least one role of " + ROLES);
+    for (String role : node.roles()) {
+      require(ROLES.contains(role), "node.roles", "unknown role '" + role + "'; roles are " + ROLES);
+    }
+    require(node.demoWorkers() >= 0 && node.demoWorkers() <= 1000, "node.demo_workers", "must be between 0 and 1000, got " + node.demoWorkers());
+    require(http != null, "http", "is missing");
+    port("http.port", http.port());
+    require(http.bodyLimit() > 0, "http.body_limit", "must be a positive number of bytes, got " + http.bodyLimit());
+    require(mongo != null, "mongo", "is missing");
+    require(mongo.embedded() || mongo.connectionString().startsWith("mongodb://") || mongo.connectionString().startsWith("mongodb+srv://"),
+        "mongo.connection_string", "must start with mongodb:// or mongodb+srv://, got '" + mongo.connectionString() + "'");
+    require(mongo.database() != null && mongo.database().matches("[A-Za-z0-9_-]{1,60}"), "mongo.database", "must be 1 to 60 characters of letters, digits, _ and -");
+    require(Set.of("h2", "memory").contains(mongo.embeddedBackend()), "mongo.embedded_backend", "must be h2 or memory, got '" + mongo.embeddedBackend() + "'");
+    port("mongo.embedded_port", mongo.embeddedPort());
+    require(cluster != null, "cluster", "is missing");
+    port("cluster.port", cluster.port());
+    require(dispatcher != null, "dispatcher", "is missing");
+    require(dispatcher.defaultTimeLimit() > 0, "dispatcher.default_time_limit", "must be a positive number of seconds");
+    require(dispatcher.defaultMaxAttempts() > 0, "dispatcher.default_max_attempts", "must be at least 1");
+    require(dispatcher.retryBackoffBaseMs() >= 0, "dispatcher.retry_backoff_base_ms", "must not be negative");
+    require(dispatcher.retryBackoffCapMs() >= dispatcher.retryBackoffBaseMs(), "dispatcher.retry_backoff_cap_ms", "must be at least retry_backoff_base_ms");
+    require(dispatcher.dispatchTimeoutMs() > 0, "dispatcher.dispatch_timeout_ms", "must be positive");
+    require(collective != null, "collective", "is missing");
+    require(collective.pingIntervalMs() >= 100, "collective.ping_interval_ms", "must be at least 100, got " + collective.pingIntervalMs());
+    return this;
+  }
+
+  private static void port(String key, int port) {
+    require(port >= 0 && port <= 65535, key, "must be a port between 0 and 65535 (0 = any free port), got " + port);
+  }
+
+  private static void require(boolean ok, String key, String problem) {
+    if (!ok) {
+      throw new ConfigException(key, problem);
+    }
+  }
+}

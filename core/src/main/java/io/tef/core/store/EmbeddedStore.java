@@ -1,0 +1,80 @@
+package io.tef.core.store;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The embedded default: mongo-java-server speaking the MongoDB wire protocol on 127.0.0.1, its
+ * data in one H2 MVStore file under the data folder. Starting and stopping block; call them off
+ * the event loop.
+ */
+public final class EmbeddedStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
+  public static final String FILE_NAME = "tef-store.mv";
+
+  private final MongoServer server;
+  private final String connectionString;
+  private final String description;
+
+  private EmbeddedStore(MongoServer server, String connectionString, String description) {
+    this.server = server;
+    this.connectionString = connectionString;
+    this.description = description;
+  }
+
+  /** On disk under {@code dataDir}; {@code port} 0 picks a free port. */
+  public static EmbeddedStore onDisk(Path dataDir, String host, int port) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data folder " + dataDir.toAbsolutePath(), e);
+    }
+    Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
+    DurableH2Backend backend;
+    try {
+      backend = new DurableH2Backend(file.toString());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot open the store file " + file + " (is another node using this data folder?): " + e.getMessage(), e);
+    }
+    return bind(backend, host, port, file.toString());
+  }
+
+  /** Nothing on disk; for tests and benchmarks of the code around the store. */
+  public static EmbeddedStore inMemory(String host, int port) {
+    return bind(new MemoryBackend(), host, port, "memory");
+  }
+
+  private static EmbeddedStore bind(MongoBackend backend, String host, int port, String description) {
+    MongoServer server = new MongoServer(backend);
+    try {
+      server.bind(host, port);
+    } catch (RuntimeException e) {
+      server.shutdownNow();
+      throw new IllegalStateException("cannot listen for the store on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    var address = server.getLocalAddress();
+    String cs = "mongodb://" + address.getHostString() + ":" + address.getPort();
+    LOG.info("Embedded store {} listening on {}", description, cs);
+    return new EmbeddedStore(server, cs, description);
+  }
+
+  public String connectionString() {
+    return connectionString;
+  }
+
+  /** Stops listening and closes the file cleanly. */
+  @Override
+  public void close() {
+    server.shutdown();
+    LOG.info("Embedded store {} closed", description);
+  }
+}

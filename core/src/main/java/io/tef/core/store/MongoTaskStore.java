@@ -1,0 +1,112 @@
+package io.tef.core.store;
+
+import io.tef.core.task.Task;
+import io.tef.core.task.TaskJson;
+import io.tef.core.task.TaskQuery;
+import io.tef.core.task.TaskState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** {@link TaskStore} on MongoDB (or the embedded MongoDB-wire store) through vertx-mongo-client. */
+public final class MongoTaskStore implements TaskStore {
+
+  public static final String COLLECTION = "tasks";
+  private static final int DUPLICATE_KEY = 11000;
+
+  private final MongoClient client;
+
+  public MongoTaskStore(MongoClient client) {
+    this.client = client;
+  }
+
+  /** A client shared by every verticle of this Vert.x instance that names the same store. */
+  public static MongoTaskStore shared(Vertx vertx, String connectionString, String database) {
+    JsonObject cfg = new JsonObject()
+        .put("connection_string", connectionString)
+        .put("db_name", database);
+    return new MongoTaskStore(MongoClient.createShared(vertx, cfg, "tef-store:" + connectionString + "/" + database));
+  }
+
+  @Override
+  public Future<Void> start() {
+    // Real MongoDB uses these; the embedded store answers only {_id} from an index either way.
+    return Future.all(List.of(
+        client.createIndexWithOptions(COLLECTION, new JsonObject().put("state", 1).put("name", 1), new IndexOptions().name("state_name")),
+        client.createIndexWithOptions(COLLECTION, new JsonObject().put("suiteGuid", 1), new IndexOptions().name("suite")),
+        client.createIndexWithOptions(COLLECTION, new JsonObject().put("createdAt", -1), new IndexOptions().name("created")),
+        client.createIndexWithOptions(COLLECTION, new JsonObject()
+            .put("name", 1).put("nextRunAt", 1).put("priority", -1).put("lockedAt", 1).put("disabled", 1),
+            new IndexOptions().name("findAndLockNextJobIndex"))
+    )).mapEmpty();
+  }
+
+  @Override
+  public Future<InsertOutcome> insert(Task task) {
+    return client.insert(COLLECTION, TaskJson.toDocument(task))
+        .map(id -> new InsertOutcome(task, true))
+        .recover(err -> isDuplicateKey(err)
+            ? find(task.guid()).map(existing -> new InsertOutcome(existing, false))
+            : Future.failedFuture(err));
+  }
+
+  @Override
+  public Future<Task> find(String guid) {
+    return client.findOne(COLLECTION, new JsonObject().put("_id", guid), null)
+        .map(doc -> doc == null ? null : TaskJson.fromDocument(doc));
+  }
+
+  @Override
+  public Future<Void> save(Task task) {
+    return client.replaceDocuments(COLLECTION, new JsonObject().put("_id", task.guid()), TaskJson.toDocument(task))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<Task>> list(TaskQuery q) {
+    JsonObject query = new JsonObject();
+    if (q.state() != null) {
+      query.put("state", q.state().wire());
+    }
+    if (q.taskType() != null) {
+      query.put("name", q.taskType());
+    }
+    if (q.suiteGuid() != null) {
+      query.put("suiteGuid", q.suiteGuid());
+    }
+    FindOptions options = new FindOptions().setLimit(q.limit()).setSort(new JsonObject().put("createdAt", -1).put("_id", 1));
+    return client.findWithOptions(COLLECTION, query, options)
+        .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
+  }
+
+  @Override
+  public Future<List<Task>> unfinished() {
+    JsonArray live = new JsonArray(Arrays.stream(TaskState.values()).filter(s -> !s.terminal()).map(TaskState::wire).toList());
+    return client.find(COLLECTION, new JsonObject().put("state", new JsonObject().put("$in", live)))
+        .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private static boolean isDuplicateKey(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof com.mongodb.MongoException m && m.getCode() == DUPLICATE_KEY) {
+        return true;
+      }
+      if (t.getMessage() != null && t.getMessage().contains("E11000")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,34 @@
+package io.tef.core.store;
+
+import io.tef.core.task.Task;
+import io.tef.core.task.TaskQuery;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * Where tasks are kept. Every operation the dispatch path uses addresses one task by its guid,
+ * the only query the embedded store answers from an index.
+ */
+public interface TaskStore {
+
+  /** Creates the indexes; call once before use. */
+  Future<Void> start();
+
+  /** Inserts a new task; when its guid exists already, nothing is written and the stored task comes back. */
+  Future<InsertOutcome> insert(Task task);
+
+  /** The task with this guid, or null. */
+  Future<Task> find(String guid);
+
+  /** Writes the whole task over the stored one with the same guid. */
+  Future<Void> save(Task task);
+
+  /** Newest first, filtered. */
+  Future<List<Task>> list(TaskQuery query);
+
+  /** Every task not yet in a terminal state; read once when a dispatcher starts. */
+  Future<List<Task>> unfinished();
+
+  Future<Void> close();
+}

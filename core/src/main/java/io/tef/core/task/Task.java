@@ -1,0 +1,78 @@
+package io.tef.core.task;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One task, as the store keeps it. Immutable: every state change is a method that returns the
+ * next value, so each transition is named and testable.
+ */
+public record Task(
+    String guid,
+    String taskType,
+    int priority,
+    List<String> resources,
+    int timeLimit,
+    int maxAttempts,
+    Object data,
+    String suiteGuid,
+    TaskState state,
+    int attempt,
+    String worker,
+    int progress,
+    Object result,
+    int failCount,
+    String failReason,
+    Instant createdAt,
+    Instant runAt,
+    Instant lockedAt,
+    Instant startedAt,
+    Instant finishedAt,
+    Instant failedAt,
+    String lastModifiedBy) {
+
+  public Task {
+    resources = resources == null ? List.of() : List.copyOf(resources);
+  }
+
+  /** A freshly accepted task: queued, attempt 0, due now. */
+  public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy) {
+    return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(),
+        e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, null,
+        now, now, null, null, null, null, acceptedBy);
+  }
+
+  /** Given to a worker: the attempt number goes up and fences every older attempt. */
+  public Task dispatched(String workerName, Instant now, String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, failReason,
+        createdAt, runAt, now, startedAt, finishedAt, failedAt, by);
+  }
+
+  public Task working(Instant now, String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.WORKING, attempt, worker, progress, result, failCount, failReason,
+        createdAt, runAt, now, now, finishedAt, failedAt, by);
+  }
+
+  public Task completed(Object taskResult, Instant now, String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, failReason,
+        createdAt, runAt, null, startedAt, now, failedAt, by);
+  }
+
+  /** A failed attempt: counted, and either retried at {@code retryAt} or failed for good. */
+  public Task attemptFailed(String reason, Instant now, Instant retryAt, String by) {
+    boolean last = failCount + 1 >= maxAttempts;
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, reason,
+        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by);
+  }
+
+  /** Back in the queue without counting a failure: its worker went away or the node restarted. */
+  public Task requeued(String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.QUEUED, attempt, null, 0, null, failCount, failReason,
+        createdAt, runAt, null, startedAt, finishedAt, failedAt, by);
+  }
+}

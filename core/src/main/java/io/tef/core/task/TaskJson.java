@@ -1,0 +1,115 @@
+package io.tef.core.task;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The two JSON shapes of a task: the store document (Agenda's field names, BSON dates) and the
+ * view every door shows (the envelope's snake_case).
+ */
+public final class TaskJson {
+
+  public static JsonObject toDocument(Task t) {
+    return new JsonObject()
+        .put("_id", t.guid())
+        .put("type", "normal")
+        .put("name", t.taskType())
+        .put("data", t.data())
+        .put("priority", t.priority())
+        .put("resources", new JsonArray(new ArrayList<>(t.resources())))
+        .put("timeLimit", t.timeLimit())
+        .put("maxAttempts", t.maxAttempts())
+        .put("suiteGuid", t.suiteGuid())
+        .put("state", t.state().wire())
+        .put("attempt", t.attempt())
+        .put("worker", t.worker())
+        .put("progress", t.progress())
+        .put("result", t.result())
+        .put("failCount", t.failCount())
+        .put("failReason", t.failReason())
+        .put("createdAt", date(t.createdAt()))
+        .put("nextRunAt", t.state() == TaskState.QUEUED ? date(t.runAt()) : null)
+        .put("runAt", date(t.runAt()))
+        .put("lockedAt", date(t.lockedAt()))
+        .put("lastRunAt", date(t.startedAt()))
+        .put("lastFinishedAt", date(t.finishedAt()))
+        .put("failedAt", date(t.failedAt()))
+        .put("repeatInterval", null)
+        .put("disabled", false)
+        .put("lastModifiedBy", t.lastModifiedBy());
+  }
+
+  public static Task fromDocument(JsonObject d) {
+    TaskState state = TaskState.fromWire(d.getString("state"));
+    if (state == null) {
+      throw new IllegalStateException("task " + d.getValue("_id") + " has unknown state " + d.getValue("state"));
+    }
+    List<String> resources = new ArrayList<>();
+    JsonArray r = d.getJsonArray("resources");
+    if (r != null) {
+      r.forEach(o -> resources.add(String.valueOf(o)));
+    }
+    return new Task(
+        d.getString("_id"), d.getString("name"), d.getInteger("priority", 1), resources,
+        d.getInteger("timeLimit", 600), d.getInteger("maxAttempts", 3), d.getValue("data"),
+        d.getString("suiteGuid"), state, d.getInteger("attempt", 0), d.getString("worker"),
+        d.getInteger("progress", 0), d.getValue("result"), d.getInteger("failCount", 0),
+        d.getString("failReason"), instant(d.getValue("createdAt")), instant(d.getValue("runAt")),
+        instant(d.getValue("lockedAt")), instant(d.getValue("lastRunAt")),
+        instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),
+        d.getString("lastModifiedBy"));
+  }
+
+  /** The task as REST, AMQP and the event bus show it. */
+  public static JsonObject toView(Task t) {
+    return new JsonObject()
+        .put("type", "task")
+        .put("task_type", t.taskType())
+        .put("guid", t.guid())
+        .put("priority", t.priority())
+        .put("resources", String.join("|", t.resources()))
+        .put("time_limit", t.timeLimit())
+        .put("max_attempts", t.maxAttempts())
+        .put("task_data", t.data())
+        .put("suite_guid", t.suiteGuid())
+        .put("state", t.state().wire())
+        .put("attempt", t.attempt())
+        .put("worker", t.worker())
+        .put("progress", t.progress())
+        .put("result", t.result())
+        .put("fail_count", t.failCount())
+        .put("fail_reason", t.failReason())
+        .put("logs", new JsonArray())
+        .put("run_at", iso(t.runAt()))
+        .put("created_at", iso(t.createdAt()))
+        .put("started_at", iso(t.startedAt()))
+        .put("finished_at", iso(t.finishedAt()))
+        .put("failed_at", iso(t.failedAt()));
+  }
+
+  private static JsonObject date(Instant i) {
+    return i == null ? null : new JsonObject().put("$date", i.toString());
+  }
+
+  private static String iso(Instant i) {
+    return i == null ? null : i.toString();
+  }
+
+  private static Instant instant(Object v) {
+    if (v instanceof JsonObject o && o.getValue("$date") != null) {
+      Object d = o.getValue("$date");
+      return d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse(d.toString());
+    }
+    if (v instanceof String s) {
+      return Instant.parse(s);
+    }
+    return null;
+  }
+
+  private TaskJson() {
+  }
+}

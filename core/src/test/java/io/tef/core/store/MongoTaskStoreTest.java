@@ -1,0 +1,117 @@
+package io.tef.core.store;
+
+import io.tef.core.task.Task;
+import io.tef.core.task.TaskDefaults;
+import io.tef.core.task.TaskEnvelope;
+import io.tef.core.task.TaskQuery;
+import io.tef.core.task.TaskState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against the embedded store on disk (H2), through the MongoDB wire protocol. */
+@ExtendWith(VertxExtension.class)
+class MongoTaskStoreTest {
+
+  @TempDir
+  Path dataDir;
+  private EmbeddedStore embedded;
+  private MongoTaskStore store;
+
+  @BeforeEach
+  void open(Vertx vertx) throws Exception {
+    embedded = EmbeddedStore.onDisk(dataDir, "127.0.0.1", 0);
+    store = MongoTaskStore.shared(vertx, embedded.connectionString(), "tef");
+    await(store.start());
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    await(store.close());
+    embedded.close();
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static Task task(String guid, String type, String suite) {
+    JsonObject env = new JsonObject().put("task_type", type).put("task_data", new JsonObject().put("n", guid));
+    if (suite != null) {
+      env.put("suite_guid", suite);
+    }
+    return Task.accepted(TaskEnvelope.parse(env, TaskDefaults.TEF), guid, Instant.now().truncatedTo(ChronoUnit.MILLIS), "test");
+  }
+
+  @Test
+  void insertThenFind() throws Exception {
+    Task t = task("a", "echo", null);
+    InsertOutcome out = await(store.insert(t));
+    assertTrue(out.created());
+    assertEquals(t, await(store.find("a")));
+    assertNull(await(store.find("missing")));
+  }
+
+  @Test
+  void secondInsertOfAGuidWritesNothingAndReturnsTheStoredTask() throws Exception {
+    Task first = task("dup", "echo", null);
+    await(store.insert(first));
+    InsertOutcome again = await(store.insert(task("dup", "other-type", null)));
+    assertFalse(again.created());
+    assertEquals(first, again.task());
+    assertEquals(1, await(store.list(new TaskQuery(null, null, null, 100))).size());
+  }
+
+  @Test
+  void saveReplacesTheState() throws Exception {
+    Task t = task("s", "echo", null);
+    await(store.insert(t));
+    Task done = t.dispatched("w", t.createdAt(), "n").completed("ok", t.createdAt().plusSeconds(1), "w");
+    await(store.save(done));
+    assertEquals(done, await(store.find("s")));
+  }
+
+  @Test
+  void listFiltersAndUnfinishedSkipsTerminalTasks() throws Exception {
+    await(store.insert(task("1", "echo", "suite-x")));
+    await(store.insert(task("2", "echo", null)));
+    Task other = task("3", "mail", "suite-x");
+    await(store.insert(other));
+    await(store.save(other.dispatched("w", other.createdAt(), "n").completed(null, other.createdAt(), "w")));
+
+    assertEquals(2, await(store.list(new TaskQuery(null, "echo", null, 100))).size());
+    assertEquals(2, await(store.list(new TaskQuery(null, null, "suite-x", 100))).size());
+    assertEquals(List.of("3"), await(store.list(new TaskQuery(TaskState.COMPLETED, null, null, 100))).stream().map(Task::guid).toList());
+    assertEquals(1, await(store.list(new TaskQuery(null, null, null, 1))).size());
+    assertEquals(List.of("1", "2"), await(store.unfinished()).stream().map(Task::guid).sorted().toList());
+  }
+
+  @Test
+  void tasksOutliveTheStoreProcess(Vertx vertx) throws Exception {
+    Task t = task("kept", "echo", null);
+    await(store.insert(t));
+    await(store.close());
+    embedded.close();
+
+    embedded = EmbeddedStore.onDisk(dataDir, "127.0.0.1", 0);
+    store = MongoTaskStore.shared(vertx, embedded.connectionString(), "tef");
+    assertEquals(t, await(store.find("kept")));
+  }
+}

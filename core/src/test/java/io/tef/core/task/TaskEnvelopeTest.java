@@ -1,0 +1,77 @@
+package io.tef.core.task;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TaskEnvelopeTest {
+
+  @Test
+  void missingFieldsTakeTefDefaults() {
+    TaskEnvelope e = TaskEnvelope.parse(new JsonObject().put("task_type", "echo"), TaskDefaults.TEF);
+    assertEquals("echo", e.taskType());
+    assertEquals(1, e.priority());
+    assertEquals(600, e.timeLimit());
+    assertEquals(3, e.maxAttempts());
+    assertNull(e.guid());
+    assertEquals(List.of(), e.resources());
+  }
+
+  @Test
+  void fullEnvelopeIsKeptAsGiven() {
+    JsonObject data = new JsonObject().put("message", "hi");
+    TaskEnvelope e = TaskEnvelope.parse(new JsonObject().put("type", "task").put("task_type", "echo").put("guid", "g-1")
+        .put("priority", 5).put("resources", "db| printer|db").put("time_limit", 30).put("task_data", data)
+        .put("suite_guid", "s-1"), TaskDefaults.TEF);
+    assertEquals("g-1", e.guid());
+    assertEquals(5, e.priority());
+    assertEquals(List.of("db", "printer"), e.resources());
+    assertEquals(30, e.timeLimit());
+    assertEquals(data, e.taskData());
+    assertEquals("s-1", e.suiteGuid());
+  }
+
+  @Test
+  void resourcesMayBeAList() {
+    TaskEnvelope e = TaskEnvelope.parse(new JsonObject().put("task_type", "echo")
+        .put("resources", new JsonArray().add("a").add("b")), TaskDefaults.TEF);
+    assertEquals(List.of("a", "b"), e.resources());
+  }
+
+  @ParameterizedTest(name = "{0} -> field {1}")
+  @CsvSource(delimiter = '|', value = {
+      "{}                                                  | task_type",
+      "{\"task_type\": 7}                                  | task_type",
+      "{\"task_type\": \"\"}                               | task_type",
+      "{\"task_type\": \"a b\"}                            | task_type",
+      "{\"task_type\": \"echo\", \"priority\": \"high\"}   | priority",
+      "{\"task_type\": \"echo\", \"priority\": 1.5}        | priority",
+      "{\"task_type\": \"echo\", \"time_limit\": -5}       | time_limit",
+      "{\"task_type\": \"echo\", \"time_limit\": 0}        | time_limit",
+      "{\"task_type\": \"echo\", \"max_attempts\": 0}      | max_attempts",
+      "{\"task_type\": \"echo\", \"resources\": 5}         | resources",
+      "{\"task_type\": \"echo\", \"resources\": [1]}       | resources",
+      "{\"task_type\": \"echo\", \"resources\": {}}        | resources",
+      "{\"task_type\": \"echo\", \"guid\": 12}             | guid",
+      "{\"task_type\": \"echo\", \"guid\": \" \"}          | guid",
+      "{\"task_type\": \"echo\", \"suite_guid\": true}     | suite_guid",
+      "{\"task_type\": \"echo\", \"type\": \"set_state\"}  | type",
+      "{\"task_type\": \"echo\", \"priorty\": 3}           | priorty",
+  })
+  void badEnvelopesNameTheField(String json, String field) {
+    ValidationException e = assertThrows(ValidationException.class, () -> TaskEnvelope.parse(new JsonObject(json), TaskDefaults.TEF));
+    assertEquals(field, e.field());
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().length() > 5, e.getMessage());
+    assertEquals(field, e.toJson().getString("field"));
+  }
+}

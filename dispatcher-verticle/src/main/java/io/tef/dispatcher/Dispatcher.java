@@ -1,0 +1,283 @@
+package io.tef.dispatcher;
+
+import io.tef.core.Addresses;
+import io.tef.core.config.TefConfig;
+import io.tef.core.protocol.TaskReport;
+import io.tef.core.protocol.WorkerPresence;
+import io.tef.core.store.InsertOutcome;
+import io.tef.core.store.TaskStore;
+import io.tef.core.task.Task;
+import io.tef.core.task.TaskDefaults;
+import io.tef.core.task.TaskEnvelope;
+import io.tef.core.task.TaskJson;
+import io.tef.core.task.TaskState;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The dispatcher's state and rules. Runs on the verticle's event loop only, so its maps need no
+ * locks. The store is written through: it is the record; these maps are the index that lets a
+ * dispatch happen without a store query.
+ */
+final class Dispatcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final Vertx vertx;
+  private final TaskStore store;
+  private final StoreWriter writer;
+  private final String nodeName;
+  private final TaskDefaults defaults;
+  private final RetryBackoff backoff;
+  private final long dispatchTimeoutMs;
+
+  /** Every task not yet terminal, by guid. */
+  private final Map<String, Task> live = new HashMap<>();
+  /** Tasks waiting for their run time (a retry's backoff), by guid: the timer that queues them. */
+  private final Map<String, Long> waiting = new HashMap<>();
+  private final TaskQueue queue = new TaskQueue();
+  private final WorkerPool workers = new WorkerPool();
+
+  Dispatcher(Vertx vertx, TaskStore store, TefConfig config) {
+    this.vertx = vertx;
+    this.store = store;
+    this.writer = new StoreWriter(store);
+    this.nodeName = config.node().name();
+    this.defaults = config.dispatcher().taskDefaults();
+    this.backoff = new RetryBackoff(config.dispatcher().retryBackoffBaseMs(), config.dispatcher().retryBackoffCapMs());
+    this.dispatchTimeoutMs = config.dispatcher().dispatchTimeoutMs();
+  }
+
+  /**
+   * Takes over the unfinished tasks in the store. A task that was dispatched or working when the
+   * last dispatcher stopped goes back to the queue; its old attempt is fenced off by the next.
+   */
+  Future<Void> recover() {
+    return store.unfinished().map(tasks -> {
+      int requeued = 0;
+      for (Task t : tasks) {
+        if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
+          t = t.requeued(nodeName);
+          writer.save(t);
+          requeued++;
+        }
+        live.put(t.guid(), t);
+        enqueue(t);
+      }
+      LOG.info("Recovered {} unfinished tasks from the store ({} were running and are queued again)", tasks.size(), requeued);
+      return null;
+    });
+  }
+
+  /** Validates and stores a TEF envelope; the reply is sent only once the task is durable. */
+  Future<JsonObject> submit(JsonObject envelope) {
+    TaskEnvelope e = TaskEnvelope.parse(envelope, defaults);
+    String guid = e.guid() != null ? e.guid() : UUID.randomUUID().toString();
+    Task known = live.get(guid);
+    if (known != null) {
+      return Future.succeededFuture(submitReply(known, false));
+    }
+    Task task = Task.accepted(e, guid, now(), nodeName);
+    return store.insert(task).map((InsertOutcome outcome) -> {
+      if (outcome.created() && !live.containsKey(guid)) {
+        live.put(guid, outcome.task());
+        enqueue(outcome.task());
+      }
+      return submitReply(outcome.task(), outcome.created());
+    });
+  }
+
+  private static JsonObject submitReply(Task task, boolean created) {
+    return new JsonObject().put("created", created).put("task", TaskJson.toView(task));
+  }
+
+  /**
+   * A worker's report. Anything but the current attempt of a running task is refused and not
+   * recorded: this is the fence that makes completion exactly-once.
+   */
+  Future<JsonObject> report(TaskReport r) {
+    Task t = live.get(r.guid());
+    if (t == null || t.attempt() != r.attempt() || !r.worker().equals(t.worker())
+        || (t.state() != TaskState.DISPATCHED && t.state() != TaskState.WORKING)) {
+      throw new ValidationException(409, "attempt", "refused: task " + r.guid() + " attempt " + r.attempt()
+          + " by " + r.worker() + " is not a running attempt" + (t == null ? "" : " (task is " + t.state().wire() + ", attempt " + t.attempt() + ")"));
+    }
+    Instant now = now();
+    return switch (r.kind()) {
+      case WORKING -> {
+        Task working = t.working(now, r.worker());
+        live.put(working.guid(), working);
+        writer.save(working);
+        yield Future.succeededFuture(new JsonObject().put("recorded", true));
+      }
+      case COMPLETED -> finish(t.completed(r.result(), now, r.worker()));
+      case FAILED -> {
+        Task failed = t.attemptFailed(r.reason(), now, now.plus(backoff.after(t.failCount() + 1)), r.worker());
+        yield failed.state().terminal() ? finish(failed) : retry(failed);
+      }
+    };
+  }
+
+  private Future<JsonObject> finish(Task done) {
+    live.remove(done.guid());
+    freeWorkerOf(done);
+    return writer.save(done).map(v -> {
+      vertx.eventBus().publish(Addresses.EVENTS_TASKS, TaskJson.toView(done));
+      return new JsonObject().put("recorded", true).put("state", done.state().wire());
+    });
+  }
+
+  private Future<JsonObject> retry(Task failed) {
+    Task queued = failed.requeued(failed.lastModifiedBy());
+    live.put(queued.guid(), queued);
+    freeWorkerOf(failed);
+    Future<Void> saved = writer.save(queued);
+    enqueue(queued);
+    LOG.info("Task {} failed attempt {} ({}); retry {} of {} at {}", queued.guid(), failed.attempt(), failed.failReason(),
+        queued.failCount() + 1, queued.maxAttempts(), queued.runAt());
+    return saved.map(v -> new JsonObject().put("recorded", true).put("state", queued.state().wire()));
+  }
+
+  void presence(WorkerPresence p) {
+    WorkerPool.Worker known = workers.get(p.name());
+    if (p.up()) {
+      if (known != null && known.instance.equals(p.instance())) {
+        return;
+      }
+      if (known != null) {
+        lose(known, "it came back as a new instance");
+      }
+      WorkerPool.Worker w = workers.add(p.name(), p.instance(), p.taskTypes());
+      LOG.info("Worker {} is up for {}", w.name, w.taskTypes);
+      dispatchTo(w);
+    } else if (known != null && known.instance.equals(p.instance())) {
+      lose(known, "it went offline");
+    }
+  }
+
+  /** Drops a worker; its task, if any, goes back to the queue at once. */
+  private void lose(WorkerPool.Worker w, String why) {
+    workers.remove(w.name);
+    LOG.info("Worker {} removed: {}", w.name, why);
+    if (w.guid != null) {
+      Task t = live.get(w.guid);
+      if (t != null && w.name.equals(t.worker()) && !t.state().terminal()) {
+        Task back = t.requeued(nodeName);
+        live.put(back.guid(), back);
+        writer.save(back);
+        enqueue(back);
+      }
+    }
+  }
+
+  private void freeWorkerOf(Task t) {
+    WorkerPool.Worker w = t.worker() == null ? null : workers.get(t.worker());
+    if (w != null && t.guid().equals(w.guid)) {
+      workers.release(w);
+      dispatchTo(w);
+    }
+  }
+
+  /** Queues a task if it is due, else sets a timer for its run time. */
+  private void enqueue(Task t) {
+    if (t.state() != TaskState.QUEUED) {
+      return;
+    }
+    long delay = t.runAt() == null ? 0 : Duration.between(now(), t.runAt()).toMillis();
+    if (delay > 0) {
+      waiting.put(t.guid(), vertx.setTimer(delay, id -> {
+        waiting.remove(t.guid());
+        Task current = live.get(t.guid());
+        if (current != null && current.state() == TaskState.QUEUED) {
+          queue.add(current);
+          dispatchType(current.taskType());
+        }
+      }));
+      return;
+    }
+    queue.add(t);
+    dispatchType(t.taskType());
+  }
+
+  /** Gives queued tasks of this type to idle workers while there are both. */
+  private void dispatchType(String taskType) {
+    WorkerPool.Worker w;
+    while (queue.peek(taskType) != null && (w = workers.firstIdle(taskType)) != null) {
+      assign(queue.poll(taskType).task(), w);
+    }
+  }
+
+  /** Gives an idle worker the best queued task among its task types. */
+  private void dispatchTo(WorkerPool.Worker w) {
+    if (w.guid != null) {
+      return;
+    }
+    String bestType = null;
+    TaskQueue.Entry best = null;
+    for (String type : w.taskTypes) {
+      TaskQueue.Entry head = queue.peek(type);
+      if (head != null && (best == null || TaskQueue.before(head, best))) {
+        best = head;
+        bestType = type;
+      }
+    }
+    if (bestType != null) {
+      assign(queue.poll(bestType).task(), w);
+    }
+  }
+
+  private void assign(Task queued, WorkerPool.Worker w) {
+    Task current = live.get(queued.guid());
+    if (current == null || current.state() != TaskState.QUEUED) {
+      dispatchTo(w); // the queue held a stale entry (cancelled or already requeued); try the next
+      return;
+    }
+    Task t = current.dispatched(w.name, now(), nodeName);
+    live.put(t.guid(), t);
+    workers.assign(w, t.guid());
+    writer.save(t);
+    JsonObject message = new JsonObject().put("task", TaskJson.toView(t)).put("attempt", t.attempt());
+    vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
+        .onFailure(err -> {
+          Task now = live.get(t.guid());
+          if (now != null && now.attempt() == t.attempt() && now.state() == TaskState.DISPATCHED) {
+            LOG.warn("Worker {} did not take task {} attempt {}: {}", w.name, t.guid(), t.attempt(), err.getMessage());
+            if (workers.get(w.name) == w) {
+              lose(w, "it did not take a task");
+            }
+          }
+        });
+  }
+
+  /** Millisecond precision, as the store keeps it, so a task reads the same before and after a write. */
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  JsonObject stats() {
+    return new JsonObject().put("live", live.size()).put("queued", queue.size())
+        .put("waiting", waiting.size()).put("workers", workers.size());
+  }
+
+  Future<Void> drain() {
+    waiting.values().forEach(vertx::cancelTimer);
+    return writer.drain();
+  }
+
+  List<String> liveGuids() {
+    return List.copyOf(live.keySet());
+  }
+}

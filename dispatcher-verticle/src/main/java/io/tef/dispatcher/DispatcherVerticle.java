@@ -1,0 +1,83 @@
+package io.tef.dispatcher;
+
+import io.tef.core.Addresses;
+import io.tef.core.config.ConfigLoader;
+import io.tef.core.config.TefConfig;
+import io.tef.core.protocol.Fields;
+import io.tef.core.protocol.Replies;
+import io.tef.core.protocol.TaskReport;
+import io.tef.core.protocol.WorkerPresence;
+import io.tef.core.store.MongoTaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/** Hands each task to an idle worker of its type; the event-bus face of {@link Dispatcher}. */
+public final class DispatcherVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
+
+  private MongoTaskStore store;
+  private Dispatcher dispatcher;
+
+  @Override
+  public Future<?> start() {
+    TefConfig config = ConfigLoader.fromJson(config());
+    store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    dispatcher = new Dispatcher(vertx, store, config);
+    return store.start()
+        .compose(v -> dispatcher.recover())
+        .compose(v -> Future.all(
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> answer(m, body -> dispatcher.submit(Fields.object(body)))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body))))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_WORKERS, m -> {
+              try {
+                dispatcher.presence(WorkerPresence.fromJson(Fields.object(m.body())));
+              } catch (RuntimeException e) {
+                LOG.warn("Ignored a bad worker presence message {}: {}", m.body(), e.getMessage());
+              }
+            }).completion()))
+        .compose(v -> learnLiveWorkers())
+        .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
+  }
+
+  /** Workers that came up before this dispatcher are known to the collective; ask it. */
+  private Future<Void> learnLiveWorkers() {
+    return vertx.eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject(), new DeliveryOptions().setSendTimeout(5000))
+        .map(reply -> {
+          reply.body().getJsonArray("response").forEach(o -> {
+            JsonObject w = (JsonObject) o;
+            if (w.getBoolean("alive", false)) {
+              dispatcher.presence(WorkerPresence.fromJson(w.copy().put("event", "up")));
+            }
+          });
+          return (Void) null;
+        })
+        .otherwise(err -> {
+          LOG.info("No collective answered yet ({}); workers will be learned as they come up", err.getMessage());
+          return null;
+        });
+  }
+
+  private static void answer(Message<Object> m, Function<Object, Future<JsonObject>> handler) {
+    Future<JsonObject> result;
+    try {
+      result = handler.apply(m.body());
+    } catch (RuntimeException e) {
+      Replies.fail(m, e);
+      return;
+    }
+    result.onSuccess(m::reply).onFailure(err -> Replies.fail(m, err));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return dispatcher.drain().otherwiseEmpty().eventually(() -> store.close());
+  }
+}

@@ -1,0 +1,59 @@
+package io.tef.dispatcher;
+
+import io.tef.core.task.Task;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The due tasks waiting for a worker, one queue per task type: higher priority first, equal
+ * priority in submission order. Held in memory so that no dispatch scans the store.
+ */
+final class TaskQueue {
+
+  /** A queued task and its place in submission order. */
+  record Entry(Task task, long seq) {
+  }
+
+  private static final Comparator<Entry> ORDER = Comparator
+      .comparingInt((Entry e) -> -e.task().priority())
+      .thenComparingLong(Entry::seq);
+
+  private final Map<String, PriorityQueue<Entry>> byType = new HashMap<>();
+  private long nextSeq;
+  private int size;
+
+  void add(Task task) {
+    byType.computeIfAbsent(task.taskType(), t -> new PriorityQueue<>(ORDER)).add(new Entry(task, nextSeq++));
+    size++;
+  }
+
+  /** The next task of this type, without taking it. */
+  Entry peek(String taskType) {
+    PriorityQueue<Entry> q = byType.get(taskType);
+    return q == null ? null : q.peek();
+  }
+
+  Entry poll(String taskType) {
+    PriorityQueue<Entry> q = byType.get(taskType);
+    Entry e = q == null ? null : q.poll();
+    if (e != null) {
+      size--;
+      if (q.isEmpty()) {
+        byType.remove(taskType);
+      }
+    }
+    return e;
+  }
+
+  /** Which of these entries goes first. */
+  static boolean before(Entry a, Entry b) {
+    return ORDER.compare(a, b) < 0;
+  }
+
+  int size() {
+    return size;
+  }
+}

@@ -1,0 +1,46 @@
+package io.tef.gateway;
+
+import io.tef.core.NodeInfo;
+import io.tef.core.config.ConfigLoader;
+import io.tef.core.config.TefConfig;
+import io.tef.core.store.MongoTaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The REST door. Translates HTTP to the same core messages the event bus carries. */
+public final class HttpGatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
+
+  private MongoTaskStore store;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    TefConfig config = ConfigLoader.fromJson(config());
+    store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    Router router = Router.router(vertx);
+    JsonResponses.install(router);
+    router.route("/health").handler(Health.handler(vertx, store));
+    new TaskRoutes(vertx, store, config.http().bodyLimit()).mount(router);
+    return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> {
+          server = s;
+          vertx.sharedData().getLocalMap(NodeInfo.MAP).put(NodeInfo.HTTP_PORT, s.actualPort());
+          LOG.info("HTTP gateway listening on {}:{}", config.http().host(), s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(() -> store.close());
+  }
+}

@@ -1,0 +1,48 @@
+package io.tef.gateway;
+
+import io.tef.core.task.ErrorBody;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every answer leaves the gateway as JSON; errors as {@code {"error", "field"}} with a fitting status. */
+final class JsonResponses {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JsonResponses.class);
+
+  static void install(Router router) {
+    router.errorHandler(404, ctx -> send(ctx, 404, ErrorBody.of("no such resource: " + ctx.request().method() + " " + ctx.request().path(), null)));
+    router.errorHandler(405, ctx -> send(ctx, 405, ErrorBody.of("method " + ctx.request().method() + " not allowed on " + ctx.request().path(), null)));
+    router.route().failureHandler(JsonResponses::onFailure);
+  }
+
+  private static void onFailure(RoutingContext ctx) {
+    Throwable err = ctx.failure();
+    if (err instanceof ValidationException v) {
+      send(ctx, v.status(), v.toJson());
+    } else if (err instanceof DecodeException d) {
+      send(ctx, 400, ErrorBody.of("malformed JSON: " + d.getMessage(), null));
+    } else if (ctx.statusCode() == 413) {
+      send(ctx, 413, ErrorBody.of("request body too large", null));
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      send(ctx, ctx.statusCode(), ErrorBody.of(err != null && err.getMessage() != null ? err.getMessage() : "bad request", null));
+    } else {
+      LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), err);
+      send(ctx, 500, ErrorBody.of("internal error" + (err != null ? ": " + err.getMessage() : ""), null));
+    }
+  }
+
+  static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+
+  private JsonResponses() {
+  }
+}

@@ -1,0 +1,91 @@
+package io.tef.gateway;
+
+import io.tef.core.Addresses;
+import io.tef.core.protocol.Replies;
+import io.tef.core.store.TaskStore;
+import io.tef.core.task.ErrorBody;
+import io.tef.core.task.TaskJson;
+import io.tef.core.task.TaskQuery;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** {@code /api/tasks}: submit, look up, list. */
+final class TaskRoutes {
+
+  private final Vertx vertx;
+  private final TaskStore store;
+  private final long bodyLimit;
+
+  TaskRoutes(Vertx vertx, TaskStore store, long bodyLimit) {
+    this.vertx = vertx;
+    this.store = store;
+    this.bodyLimit = bodyLimit;
+  }
+
+  void mount(Router router) {
+    router.post("/api/tasks").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::submit);
+    router.get("/api/tasks/:guid").handler(this::get);
+    router.get("/api/tasks").handler(this::list);
+  }
+
+  private void submit(RoutingContext ctx) {
+    JsonObject envelope = jsonObject(ctx.body().buffer());
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelope)
+        .onSuccess(reply -> {
+          JsonObject task = reply.body().getJsonObject("task");
+          boolean created = reply.body().getBoolean("created", false);
+          ctx.response().putHeader("location", "/api/tasks/" + task.getString("guid"));
+          JsonResponses.send(ctx, created ? 201 : 200, task);
+        })
+        .onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
+  }
+
+  private static JsonObject jsonObject(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw new ValidationException(null, "the body must be a JSON task envelope; it is empty");
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new ValidationException(null, "malformed JSON: " + e.getMessage());
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw new ValidationException(null, "the body must be a JSON object");
+    }
+    return o;
+  }
+
+  private void get(RoutingContext ctx) {
+    String guid = ctx.pathParam("guid");
+    store.find(guid)
+        .onSuccess(task -> {
+          if (task == null) {
+            JsonResponses.send(ctx, 404, ErrorBody.of("no task with guid '" + guid + "'", "guid"));
+          } else {
+            JsonResponses.send(ctx, 200, TaskJson.toView(task));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    TaskQuery query = TaskQuery.parse(ctx.queryParams().get("state"), ctx.queryParams().get("task_type"),
+        ctx.queryParams().get("suite_guid"), ctx.queryParams().get("limit"));
+    store.list(query)
+        .onSuccess(tasks -> {
+          JsonArray out = new JsonArray();
+          tasks.forEach(t -> out.add(TaskJson.toView(t)));
+          JsonResponses.send(ctx, 200, new JsonObject().put("count", out.size()).put("tasks", out));
+        })
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,148 @@
+package io.tef.node;
+
+import io.tef.core.NodeInfo;
+import io.tef.core.config.ConfigLoader;
+import io.tef.core.config.TefConfig;
+import io.tef.core.store.EmbeddedStore;
+import io.tef.worker.BuiltInHandlers;
+import io.tef.worker.TefWorker;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One TEF node: the embedded store when no MongoDB is named, a Vert.x instance (clustered with
+ * {@code cluster.enabled}), the verticles of its roles and any demo workers. {@link #start} and
+ * {@link #close} block; call them from a plain thread (main, a shutdown hook, a test).
+ */
+public final class TefNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TefNode.class);
+  private static final long TIMEOUT_S = 60;
+
+  private final TefConfig config;
+  private final Vertx vertx;
+  private final EmbeddedStore embedded;
+  private final List<String> demoWorkers;
+  private final int httpPort;
+  private boolean closed;
+
+  private TefNode(TefConfig config, Vertx vertx, EmbeddedStore embedded, List<String> demoWorkers, int httpPort) {
+    this.config = config;
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.demoWorkers = demoWorkers;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts a node; {@code configDir} is where cluster.xml is looked for (may be null). */
+  public static TefNode start(TefConfig config, String configDir) throws Exception {
+    EmbeddedStore embedded = null;
+    TefConfig effective = config;
+    if (config.mongo().embedded()) {
+      embedded = "memory".equals(config.mongo().embeddedBackend())
+          ? EmbeddedStore.inMemory(config.mongo().embeddedHost(), config.mongo().embeddedPort())
+          : EmbeddedStore.onDisk(Path.of(config.node().dataDir()), config.mongo().embeddedHost(), config.mongo().embeddedPort());
+      effective = withConnectionString(config, embedded.connectionString());
+    }
+    Vertx vertx = null;
+    try {
+      vertx = createVertx(effective, configDir);
+      JsonObject verticleConfig = ConfigLoader.toJson(effective);
+      for (Role role : Role.values()) {
+        if (effective.node().roles().contains(role.configName)) {
+          await(vertx.deployVerticle(role.verticle.get(), new DeploymentOptions().setConfig(verticleConfig)));
+        }
+      }
+      List<String> workers = new ArrayList<>();
+      for (int i = 1; i <= effective.node().demoWorkers(); i++) {
+        TefWorker w = TefWorker.builder("demo-" + effective.node().name() + "-" + i).handleAll(BuiltInHandlers.all(vertx)).build();
+        workers.add(await(vertx.deployVerticle(w)));
+      }
+      Object port = vertx.sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.HTTP_PORT);
+      TefNode node = new TefNode(effective, vertx, embedded, workers, port instanceof Integer p ? p : -1);
+      LOG.info("TEF node {} started: roles {}, {} demo workers, store {}", effective.node().name(), effective.node().roles(),
+          workers.size(), embedded != null ? "embedded" : "external");
+      return node;
+    } catch (Exception e) {
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Vertx createVertx(TefConfig config, String configDir) throws Exception {
+    VertxOptions options = new VertxOptions();
+    if (!config.cluster().enabled()) {
+      return Vertx.vertx(options);
+    }
+    options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().port()));
+    return await(Vertx.builder().with(options)
+        .withClusterManager(ClusterSetup.clusterManager(config.cluster(), configDir))
+        .buildClustered());
+  }
+
+  private static TefConfig withConnectionString(TefConfig c, String cs) {
+    TefConfig.Mongo m = c.mongo();
+    return new TefConfig(c.env(), c.node(), c.http(),
+        new TefConfig.Mongo(cs, m.database(), m.embeddedBackend(), m.embeddedHost(), m.embeddedPort()),
+        c.cluster(), c.dispatcher(), c.collective());
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public TefConfig config() {
+    return config;
+  }
+
+  /** The port the gateway listens on, or -1 when this node runs no gateway. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /**
+   * Stops gracefully: demo workers hand back their tasks, verticles finish their store writes,
+   * the embedded store closes its file.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("TEF node {} stopping", config.node().name());
+    try {
+      for (String id : demoWorkers) {
+        await(vertx.undeploy(id));
+      }
+      await(vertx.close());
+    } catch (Exception e) {
+      LOG.warn("Stopping Vert.x did not finish cleanly: {}", e.toString());
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+    LOG.info("TEF node {} stopped", config.node().name());
+  }
+}

@@ -1,0 +1,121 @@
+package io.tef.node.cli;
+
+import io.tef.core.config.ConfigException;
+import io.tef.core.config.ConfigLoader;
+import io.tef.core.config.TefConfig;
+import io.tef.node.TefNode;
+import io.vertx.core.Vertx;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code tef node}: runs a node until SIGTERM or Ctrl-C, then stops it gracefully. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = {"Runs a TEF node: dispatcher, collective, registry and HTTP gateway by default.",
+        "Configuration: conf/<TEF_ENV>.yaml (TEF_ENV defaults to dev; TEF_CONFIG names another folder),",
+        "then TEF_<KEY> environment variables (TEF_HTTP_PORT for http.port), then these options."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped normally", "1:failed while starting", "2:bad option or configuration"})
+final class NodeCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the embedded store (node.data_dir; default ./data).")
+  String dataDir;
+
+  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (http.port; default 8080; 0 = any free port).")
+  Integer httpPort;
+
+  @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "Verticles to deploy: dispatcher,collective,registry,gateway (node.roles; default all).")
+  List<String> roles;
+
+  @Option(names = "--demo-workers", paramLabel = "N", description = "Also run N in-process workers for echo, sleep and fail (node.demo_workers).")
+  Integer demoWorkers;
+
+  @Option(names = "--store-url", paramLabel = "URL", description = "Use this MongoDB instead of the embedded store (mongo.connection_string).")
+  String storeUrl;
+
+  @Option(names = "--cluster", description = "Join a Hazelcast cluster (cluster.enabled; conf/cluster.xml is loopback-only).")
+  Boolean cluster;
+
+  @Option(names = "--cluster-host", paramLabel = "HOST", description = "Address the event bus and Hazelcast bind to (cluster.host; default 127.0.0.1).")
+  String clusterHost;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "This node's name (node.name; default <host>-<pid>).")
+  String name;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set dispatcher.default_max_attempts=5.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    TefConfig config;
+    try {
+      config = load();
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("tef: " + e.getMessage());
+      return 2;
+    }
+    TefNode node;
+    try {
+      node = TefNode.start(config, System.getenv("TEF_CONFIG"));
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      spec.commandLine().getErr().println("tef: the node could not start: " + cause.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "tef-shutdown"));
+    String http = node.httpPort() > 0 ? "http://" + displayHost(config.http().host()) + ":" + node.httpPort() : "no gateway";
+    spec.commandLine().getOut().println("TEF node " + config.node().name() + " ready: " + http + " (roles " + config.node().roles()
+        + ", store " + (config.mongo().embedded() ? "embedded in " + config.node().dataDir() : "external") + ")");
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+
+  private TefConfig load() throws Exception {
+    Map<String, Object> overrides = new LinkedHashMap<>(settings);
+    put(overrides, "node.data_dir", dataDir);
+    put(overrides, "http.port", httpPort);
+    put(overrides, "node.roles", roles);
+    put(overrides, "node.demo_workers", demoWorkers);
+    put(overrides, "mongo.connection_string", storeUrl);
+    put(overrides, "cluster.enabled", cluster);
+    put(overrides, "cluster.host", clusterHost);
+    put(overrides, "node.name", name);
+    Vertx vertx = Vertx.vertx();
+    try {
+      return ConfigLoader.load(vertx, System.getenv(), overrides).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof ConfigException ce) {
+        throw ce;
+      }
+      throw e;
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static void put(Map<String, Object> overrides, String key, Object value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
+  }
+
+  private static String displayHost(String host) {
+    return "0.0.0.0".equals(host) ? "localhost" : host;
+  }
+}

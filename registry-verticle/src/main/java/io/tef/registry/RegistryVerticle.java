@@ -1,0 +1,70 @@
+package io.tef.registry;
+
+import io.tef.core.Addresses;
+import io.tef.core.config.ConfigLoader;
+import io.tef.core.config.TefConfig;
+import io.tef.core.protocol.Fields;
+import io.tef.core.protocol.Replies;
+import io.tef.core.protocol.WorkerRegistration;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Knows who the workers are: the registration handshake. A name belongs to one live worker
+ * instance at a time; it is free again once the collective declares that instance offline.
+ */
+public final class RegistryVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
+
+  /** The live holder of each worker name. */
+  private final Map<String, WorkerRegistration> holders = new HashMap<>();
+  private long pingIntervalMs;
+
+  @Override
+  public Future<?> start() {
+    TefConfig config = ConfigLoader.fromJson(config());
+    pingIntervalMs = config.collective().pingIntervalMs();
+    return Future.all(
+        vertx.eventBus().<Object>consumer(Addresses.REGISTRY_REGISTER, this::onRegister).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> onWorkerEvent(m.body())).completion());
+  }
+
+  private void onRegister(Message<Object> m) {
+    try {
+      WorkerRegistration r = WorkerRegistration.fromJson(Fields.object(m.body()));
+      WorkerRegistration holder = holders.get(r.name());
+      if (holder != null && !holder.instance().equals(r.instance())) {
+        throw new ValidationException(409, "name", "worker name '" + r.name() + "' is held by a live worker (pid "
+            + holder.pid() + " on " + holder.host() + "); it is free once that one is offline");
+      }
+      holders.put(r.name(), r);
+      if (holder == null) {
+        LOG.info("Worker {} registered: task types {}, pid {} on {}", r.name(), r.taskTypes(), r.pid(), r.host());
+      }
+      vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "registered")
+          .put("worker", r.toJson()).put("at", Instant.now().toString()));
+      m.reply(new JsonObject().put("accepted", true).put("ping_interval_ms", pingIntervalMs));
+    } catch (RuntimeException e) {
+      Replies.fail(m, e);
+    }
+  }
+
+  private void onWorkerEvent(JsonObject event) {
+    if (event != null && "offline".equals(event.getString("event"))) {
+      WorkerRegistration holder = holders.get(event.getString("name"));
+      if (holder != null && holder.instance().equals(event.getString("instance"))) {
+        holders.remove(holder.name());
+      }
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.tef.worker;
+
+import io.tef.core.Addresses;
+import io.tef.core.protocol.TaskReport;
+import io.tef.core.protocol.WorkerRegistration;
+import io.tef.core.protocol.WorkerStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A TEF worker on the event bus: registers, heartbeats, takes one task at a time, reports
+ * working and then the result or the failure, each report carrying the attempt it was given.
+ *
+ * <pre>{@code
+ * TefWorker worker = TefWorker.builder("resizer-1")
+ *     .handle("resize", job -> resize(job.data()))
+ *     .build();
+ * vertx.deployVerticle(worker);          // takes work once registered
+ * worker.registration().onSuccess(...);  // the registry accepted it
+ * }</pre>
+ *
+ * A verticle, so that its state lives on one event loop.
+ */
+public final class TefWorker extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TefWorker.class);
+  private static final long REQUEST_TIMEOUT_MS = 10_000;
+  private static final long RETRY_DELAY_MS = 1_000;
+  private static final int REPORT_TRIES = 120;
+
+  private final String name;
+  private final String instance = UUID.randomUUID().toString();
+  private final Map<String, TaskHandler> handlers;
+  private final Promise<Void> firstRegistration = Promise.promise();
+
+  private MessageConsumer<JsonObject> consumer;
+  private long pingIntervalMs = 5_000;
+  private long heartbeatTimer = -1;
+  private boolean registered;
+  private boolean stopped;
+  private Job current;
+
+  private TefWorker(String name, Map<String, TaskHandler> handlers) {
+    this.name = name;
+    this.handlers = Map.copyOf(handlers);
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Completes once the registry has accepted this worker; fails if it refuses it for bad input. */
+  public Future<Void> registration() {
+    return firstRegistration.future();
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Addresses.worker(name), this::onTask);
+    return consumer.completion().onSuccess(v -> register());
+  }
+
+  private void register() {
+    if (stopped) {
+      return;
+    }
+    WorkerRegistration r = new WorkerRegistration(name, instance, new ArrayList<>(handlers.keySet()),
+        System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid());
+    vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, r.toJson(), timeout())
+        .onSuccess(reply -> {
+          registered = true;
+          pingIntervalMs = reply.body().getLong("ping_interval_ms", pingIntervalMs);
+          scheduleHeartbeat();
+          firstRegistration.tryComplete();
+        })
+        .onFailure(err -> {
+          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 400) {
+            LOG.error("Worker {} refused by the registry: {}", name, err.getMessage());
+            firstRegistration.tryFail(err);
+            return;
+          }
+          LOG.info("Worker {} not registered yet ({}); trying again", name, err.getMessage());
+          vertx.setTimer(RETRY_DELAY_MS, id -> register());
+        });
+  }
+
+  private void scheduleHeartbeat() {
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    heartbeatTimer = vertx.setPeriodic(pingIntervalMs, id -> heartbeat());
+  }
+
+  private void heartbeat() {
+    if (!registered || stopped) {
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.COLLECTIVE_STATUS, status().toJson(), timeout())
+        .onFailure(err -> {
+          if (err instanceof ReplyException re && re.failureCode() == 404) {
+            // The collective does not know us (it restarted): introduce ourselves again.
+            registered = false;
+            register();
+          }
+        });
+  }
+
+  private WorkerStatus status() {
+    Job job = current;
+    return job == null
+        ? new WorkerStatus(name, instance, "idle", null, 0)
+        : new WorkerStatus(name, instance, "working", job.guid(), job.attempt());
+  }
+
+  private void onTask(Message<JsonObject> m) {
+    Job job;
+    try {
+      job = Job.from(m.body());
+    } catch (RuntimeException e) {
+      m.fail(400, "not a task assignment: " + e.getMessage());
+      return;
+    }
+    TaskHandler handler = handlers.get(job.taskType());
+    if (stopped || current != null || handler == null) {
+      m.fail(409, stopped ? "stopping" : current != null ? "busy with " + current.guid() : "no handler for " + job.taskType());
+      return;
+    }
+    current = job;
+    m.reply(new JsonObject().put("accepted", true));
+    report(TaskReport.working(job.guid(), job.attempt(), name));
+    Future<Object> outcome;
+    try {
+      outcome = handler.handle(job);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(ar -> {
+      if (current == job) {
+        current = null;
+      }
+      report(ar.succeeded()
+          ? TaskReport.completed(job.guid(), job.attempt(), name, ar.result())
+          : TaskReport.failed(job.guid(), job.attempt(), name, reason(ar.cause())));
+    });
+  }
+
+  private static String reason(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+
+  /** Reports until the dispatcher records or refuses it; a missing dispatcher is waited for. */
+  private void report(TaskReport r) {
+    report(r, REPORT_TRIES);
+  }
+
+  private void report(TaskReport r, int triesLeft) {
+    vertx.eventBus().request(Addresses.TASKS_REPORT, r.toJson(), timeout()).onFailure(err -> {
+      boolean refused = err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+      if (refused || triesLeft <= 1) {
+        LOG.warn("Worker {}: report {} on task {} attempt {} not recorded: {}", name, r.kind(), r.guid(), r.attempt(), err.getMessage());
+      } else {
+        vertx.setTimer(RETRY_DELAY_MS, id -> report(r, triesLeft - 1));
+      }
+    });
+  }
+
+  /** Stops taking work and says so; a running task is handed back to the dispatcher. */
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    firstRegistration.tryFail("stopped");
+    Future<Void> unregister = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    if (!registered) {
+      return unregister;
+    }
+    WorkerStatus offline = new WorkerStatus(name, instance, "offline", null, 0);
+    return unregister.compose(v -> vertx.eventBus().request(Addresses.COLLECTIVE_STATUS, offline.toJson(), timeout()))
+        .<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private static DeliveryOptions timeout() {
+    return new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS);
+  }
+
+  /** Names the worker and its handlers. */
+  public static final class Builder {
+    private final String name;
+    private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
+
+    private Builder(String name) {
+      if (name == null || !name.matches("[A-Za-z0-9_.:-]{1,200}")) {
+        throw new IllegalArgumentException("worker name must be 1 to 200 characters of letters, digits and _ . : -, got '" + name + "'");
+      }
+      this.name = name;
+    }
+
+    public Builder handle(String taskType, TaskHandler handler) {
+      handlers.put(taskType, handler);
+      return this;
+    }
+
+    public Builder handleAll(Map<String, TaskHandler> more) {
+      handlers.putAll(more);
+      return this;
+    }
+
+    public TefWorker build() {
+      if (handlers.isEmpty()) {
+        throw new IllegalArgumentException("a worker needs at least one task handler");
+      }
+      return new TefWorker(name, handlers);
+    }
+  }
+}
