@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,11 @@ final class Dispatcher {
   Future<Void> recover() {
     return store.unfinished().map(tasks -> {
       int requeued = 0;
-      for (Task t : tasks) {
+      // Submission order survives a restart: equal priorities stay first come, first served.
+      List<Task> ordered = tasks.stream()
+          .sorted(Comparator.comparing(Task::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Task::guid))
+          .toList();
+      for (Task t : ordered) {
         if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
           t = t.requeued(nodeName);
           writer.save(t);

@@ -1,0 +1,35 @@
+package io.tef.node;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** A blocking HTTP client for tests, speaking to one node's gateway. */
+final class Http implements AutoCloseable {
+
+  private final WebClient client;
+
+  Http(Vertx vertx, int port) {
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  HttpResponse<Buffer> post(String path, String body) throws Exception {
+    return TestNodes.await(client.post(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+  }
+
+  HttpResponse<Buffer> post(String path, JsonObject body) throws Exception {
+    return post(path, body.encode());
+  }
+
+  HttpResponse<Buffer> get(String path) throws Exception {
+    return TestNodes.await(client.get(path).send());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

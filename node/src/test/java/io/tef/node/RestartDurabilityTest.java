@@ -1,0 +1,87 @@
+package io.tef.node;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A node in its own JVM is stopped with SIGTERM while one task runs and three wait, then started
+ * again on the same data folder: the finished task is still there, the waiting ones run, the
+ * running one runs again under a new attempt.
+ */
+class RestartDurabilityTest {
+
+  @TempDir
+  Path dataDir;
+  private Vertx vertx;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    TestNodes.await(vertx.close());
+  }
+
+  @Test
+  void queuedAndCompletedTasksSurviveASigtermRestart() throws Exception {
+    List<String> waiting = List.of("wait-1", "wait-2", "wait-3");
+    try (NodeProcess first = NodeProcess.start(dataDir, "--demo-workers", "1");
+         Http http = new Http(vertx, first.awaitReady())) {
+      http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "done-before").put("task_data", "kept"));
+      awaitTask(http, "done-before", t -> "completed".equals(t.getString("state")));
+      http.post("/api/tasks", new JsonObject().put("task_type", "sleep").put("guid", "long-one").put("task_data", new JsonObject().put("ms", 600_000)));
+      awaitTask(http, "long-one", t -> "working".equals(t.getString("state")));
+      for (String guid : waiting) {
+        assertEquals(201, http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", guid)).statusCode());
+      }
+      for (String guid : waiting) {
+        assertEquals("queued", http.get("/api/tasks/" + guid).bodyAsJsonObject().getString("state"), "the only worker is busy");
+      }
+      int exit = first.terminate();
+      assertTrue(first.output().contains("stopped"), "exit " + exit + ", output:\n" + first.output());
+    }
+
+    try (NodeProcess second = NodeProcess.start(dataDir, "--demo-workers", "2");
+         Http http = new Http(vertx, second.awaitReady())) {
+      JsonObject before = http.get("/api/tasks/done-before").bodyAsJsonObject();
+      assertEquals("completed", before.getString("state"));
+      assertEquals("kept", before.getString("result"));
+      for (String guid : waiting) {
+        awaitTask(http, guid, t -> "completed".equals(t.getString("state")));
+      }
+      JsonObject longOne = awaitTask(http, "long-one", t -> t.getInteger("attempt") == 2);
+      assertTrue(List.of("dispatched", "working").contains(longOne.getString("state")), longOne.encode());
+      second.terminate();
+    }
+  }
+
+  /** Polls the task until the condition holds: the node is another process, so there is no event to await. */
+  private static JsonObject awaitTask(Http http, String guid, Predicate<JsonObject> condition) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      var r = http.get("/api/tasks/" + guid);
+      if (r.statusCode() == 200) {
+        last = r.bodyAsJsonObject();
+        if (condition.test(last)) {
+          return last;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("task " + guid + " did not reach the expected state; last seen: " + last);
+  }
+}

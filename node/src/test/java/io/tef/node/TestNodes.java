@@ -1,0 +1,38 @@
+package io.tef.node;
+
+import io.tef.core.config.ConfigLoader;
+import io.tef.core.config.TefConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts real nodes for tests: the test environment's config, a fresh data folder. */
+final class TestNodes {
+
+  static TefConfig config(Path dataDir, Map<String, Object> overrides) throws Exception {
+    Map<String, Object> all = new HashMap<>(overrides);
+    all.put("node.data_dir", dataDir.toString());
+    all.putIfAbsent("node.name", "test-node");
+    Vertx vertx = Vertx.vertx();
+    try {
+      return ConfigLoader.load(vertx, Map.of("TEF_ENV", "test"), all).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  static TefNode start(Path dataDir, Map<String, Object> overrides) throws Exception {
+    return TefNode.start(config(dataDir, overrides), null);
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private TestNodes() {
+  }
+}
