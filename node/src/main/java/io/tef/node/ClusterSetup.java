@@ -10,21 +10,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The Hazelcast cluster manager, from the configured cluster.xml (loopback-only by default). */
 final class ClusterSetup {
 
   static HazelcastClusterManager clusterManager(TefConfig.Cluster cluster, String configDir) {
     System.setProperty("hazelcast.logging.type", "slf4j");
+    Config hz;
     try (InputStream in = open(cluster.configFile(), configDir)) {
-      Config hz = new XmlConfigBuilder(in).build();
-      hz.getNetworkConfig().getInterfaces().setEnabled(true).getInterfaces().clear();
-      hz.getNetworkConfig().getInterfaces().addInterface(cluster.host());
-      hz.setProperty("hazelcast.socket.bind.any", "false");
-      return new HazelcastClusterManager(hz);
+      hz = new XmlConfigBuilder(in).build();
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("cluster.config_file", "cannot be read as Hazelcast XML: " + e.getMessage(), e);
     }
+    // Hazelcast binds where the event bus binds, never to every interface.
+    hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    hz.setProperty("hazelcast.socket.bind.any", "false");
+    return new HazelcastClusterManager(hz);
   }
 
   private static InputStream open(String configured, String configDir) throws IOException {

@@ -1,6 +1,11 @@
 package io.tef.node;
 
 import io.tef.core.Addresses;
+import io.tef.worker.TefWorker;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +20,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static io.tef.node.TestNodes.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,15 +131,28 @@ class TaskLifecycleTest {
 
   @Test
   void higherPriorityGoesFirstAndEqualPriorityInSubmissionOrder() throws Exception {
-    // One worker, kept busy while the queue fills.
-    http.post("/api/tasks", new JsonObject().put("task_type", "sleep").put("guid", "blocker").put("task_data", new JsonObject().put("ms", 300)));
-    http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "p1-a").put("priority", 1));
-    http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "p9").put("priority", 9));
-    http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "p1-b").put("priority", 1));
+    // One worker, held on a gate task while the queue fills, then released.
+    Promise<Object> gate = Promise.promise();
+    CompletableFuture<Context> gateTaken = new CompletableFuture<>();
+    TefWorker worker = TefWorker.builder("gated-worker")
+        .handle("gate", job -> {
+          gateTaken.complete(Vertx.currentContext()); // the worker's own event loop
+          return gate.future();
+        })
+        .handle("ranked", job -> Future.succeededFuture(job.guid()))
+        .build();
+    await(node.vertx().deployVerticle(worker));
+    await(worker.registration());
+    http.post("/api/tasks", new JsonObject().put("task_type", "gate").put("guid", "gate"));
+    Context workerContext = gateTaken.get(10, TimeUnit.SECONDS);
+    for (String[] t : new String[][] {{"p1-a", "1"}, {"p9", "9"}, {"p1-b", "1"}, {"p5", "5"}}) {
+      http.post("/api/tasks", new JsonObject().put("task_type", "ranked").put("guid", t[0]).put("priority", Integer.parseInt(t[1])));
+    }
+    workerContext.runOnContext(v -> gate.complete("open"));
     events.await("p1-b");
-    List<String> order = events.order();
-    List<String> mine = order.stream().filter(g -> List.of("blocker", "p1-a", "p9", "p1-b").contains(g)).toList();
-    assertEquals(List.of("blocker", "p9", "p1-a", "p1-b"), mine);
+    List<String> mine = events.order().stream().filter(g -> List.of("gate", "p1-a", "p9", "p1-b", "p5").contains(g)).toList();
+    assertEquals(List.of("gate", "p9", "p5", "p1-a", "p1-b"), mine);
+    await(node.vertx().undeploy(worker.deploymentID()));
   }
 
   @Test

@@ -5,6 +5,8 @@ import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.node.TefNode;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,6 +27,8 @@ import java.util.concurrent.TimeUnit;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "1:failed while starting", "2:bad option or configuration"})
 final class NodeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
 
   @Spec
   CommandSpec spec;
@@ -68,9 +72,12 @@ final class NodeCommand implements Callable<Integer> {
     TefNode node;
     try {
       node = TefNode.start(config, System.getenv("TEF_CONFIG"));
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("tef: " + e.getMessage());
+      return 2;
     } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      spec.commandLine().getErr().println("tef: the node could not start: " + cause.getMessage());
+      LOG.error("The node could not start", e);
+      spec.commandLine().getErr().println("tef: the node could not start: " + describe(e));
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -107,6 +114,17 @@ final class NodeCommand implements Callable<Integer> {
     } finally {
       vertx.close();
     }
+  }
+
+  /** The innermost cause that says something, e.g. "cannot listen on 0.0.0.0:8080: Address already in use". */
+  private static String describe(Throwable e) {
+    String text = e.toString();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !(t instanceof java.util.concurrent.ExecutionException)) {
+        text = t.getMessage();
+      }
+    }
+    return text;
   }
 
   private static void put(Map<String, Object> overrides, String key, Object value) {

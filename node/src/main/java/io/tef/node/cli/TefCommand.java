@@ -26,6 +26,7 @@ public final class TefCommand implements Runnable {
 
   /** conf/logback.xml of the working folder when there is one, else the copy in the jar. */
   private static void configureLogging() {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     if (System.getProperty("logback.configurationFile") == null) {
       Path local = Path.of("conf", "logback.xml");
       System.setProperty("logback.configurationFile", Files.isRegularFile(local) ? local.toAbsolutePath().toString() : "conf/logback.xml");

@@ -1,0 +1,41 @@
+package io.tef.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The table the bench prints; its last line is the one figure to quote. */
+record Report(int tasks, int workers, int inFlight, Submitter.Door via, String store, double submitSeconds,
+              double totalSeconds, int failures, List<Double> latenciesMs, double heapMiB) {
+
+  static void print(Report r) {
+    System.out.println();
+    System.out.printf(Locale.ROOT, "TEF bench: %d no-op tasks, %d workers, %d in flight, submitted via %s, store %s%n",
+        r.tasks, r.workers, r.inFlight, r.via.name().toLowerCase(Locale.ROOT), r.store);
+    System.out.println("| measure                       | value      |");
+    System.out.println("|-------------------------------|------------|");
+    row("all submitted (s)", r.submitSeconds);
+    row("submit rate (tasks/s)", r.tasks / r.submitSeconds);
+    row("all completed (s)", r.totalSeconds);
+    row("throughput (tasks/s)", r.tasks / r.totalSeconds);
+    row("submit-to-start p50 (ms)", r.percentile(50));
+    row("submit-to-start p90 (ms)", r.percentile(90));
+    row("submit-to-start p99 (ms)", r.percentile(99));
+    row("submit-to-start max (ms)", r.percentile(100));
+    row("failed submissions", r.failures);
+    row("heap used after GC (MiB)", r.heapMiB);
+    System.out.printf(Locale.ROOT, "tasks/s: %.0f  submit-to-start p50 ms: %.1f  p99 ms: %.1f%n",
+        r.tasks / r.totalSeconds, r.percentile(50), r.percentile(99));
+  }
+
+  private static void row(String name, double value) {
+    System.out.printf(Locale.ROOT, "| %-29s | %10.1f |%n", name, value);
+  }
+
+  double percentile(double p) {
+    if (latenciesMs.isEmpty()) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(p / 100.0 * latenciesMs.size()) - 1;
+    return latenciesMs.get(Math.max(0, Math.min(index, latenciesMs.size() - 1)));
+  }
+}
