@@ -68,6 +68,31 @@ class RestartDurabilityTest {
     }
   }
 
+  /**
+   * kill -9 right after the last answer: every task that got its 201 is there after the restart.
+   * The embedded store commits each write before answering; H2's own timer would lose up to a second.
+   */
+  @Test
+  void acceptedTasksSurviveKillMinusNine() throws Exception {
+    int count = 200;
+    try (NodeProcess first = NodeProcess.start(dataDir);
+         Http http = new Http(vertx, first.awaitReady())) {
+      for (int i = 0; i < count; i++) {
+        assertEquals(201, http.post("/api/tasks", new JsonObject().put("task_type", "nobody-runs-this").put("guid", "k-" + i)).statusCode());
+      }
+      first.kill();
+    }
+    try (NodeProcess second = NodeProcess.start(dataDir);
+         Http http = new Http(vertx, second.awaitReady())) {
+      for (int i = 0; i < count; i++) {
+        var r = http.get("/api/tasks/k-" + i);
+        assertEquals(200, r.statusCode(), "task k-" + i + " was accepted before the kill");
+        assertEquals("queued", r.bodyAsJsonObject().getString("state"));
+      }
+      second.terminate();
+    }
+  }
+
   /** Polls the task until the condition holds: the node is another process, so there is no event to await. */
   private static JsonObject awaitTask(Http http, String guid, Predicate<JsonObject> condition) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
