@@ -7,23 +7,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Listens on tef.events.tasks so tests await a task's end instead of polling or sleeping. */
 final class TerminalEvents {
 
   private final Map<String, Promise<JsonObject>> byGuid = new HashMap<>();
-  private final List<String> order = new ArrayList<>();
   private final MessageConsumer<JsonObject> consumer;
 
   private TerminalEvents(Vertx vertx) {
     consumer = vertx.eventBus().consumer(Addresses.EVENTS_TASKS, m -> {
       String guid = m.body().getString("guid");
       synchronized (this) {
-        order.add(guid);
         promise(guid).tryComplete(m.body());
       }
     });
@@ -41,10 +37,6 @@ final class TerminalEvents {
 
   JsonObject await(String guid) throws Exception {
     return TestNodes.await(of(guid));
-  }
-
-  synchronized List<String> order() {
-    return List.copyOf(order);
   }
 
   private Promise<JsonObject> promise(String guid) {

@@ -4,6 +4,7 @@ import io.tef.core.task.ErrorBody;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,12 @@ public final class Replies {
 
   /** The error body of a failed request, whatever failed it. */
   public static JsonObject errorBody(Throwable err) {
+    if (err instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+      return ErrorBody.of("unavailable: no node serves " + r.getMessage().replaceAll(".*address:? ?", "") + " right now; try again", null);
+    }
+    if (err instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+      return ErrorBody.of("unavailable: no answer in time (" + r.getMessage() + "); try again", null);
+    }
     if (err instanceof ReplyException r && r.getMessage() != null && r.getMessage().startsWith("{")) {
       try {
         return new JsonObject(r.getMessage());
