@@ -123,9 +123,7 @@ final class Dispatcher {
     Instant now = now();
     return switch (r.kind()) {
       case WORKING -> {
-        Task working = t.working(now, r.worker());
-        live.put(working.guid(), working);
-        writer.save(working);
+        started(t, r.worker());
         yield Future.succeededFuture(new JsonObject().put("recorded", true));
       }
       case COMPLETED -> finish(t.completed(r.result(), now, r.worker()));
@@ -134,6 +132,19 @@ final class Dispatcher {
         yield failed.state().terminal() ? finish(failed) : retry(failed);
       }
     };
+  }
+
+  /**
+   * The worker has the task: dispatched becomes working, and this is the one write between
+   * accepting and finishing. It records the attempt (the fencing token) and the worker, so both
+   * survive a restart. A second "working" for the same attempt writes nothing.
+   */
+  private void started(Task t, String by) {
+    if (t.state() == TaskState.DISPATCHED) {
+      Task working = t.working(now(), by);
+      live.put(working.guid(), working);
+      writer.save(working);
+    }
   }
 
   private Future<JsonObject> finish(Task done) {
@@ -253,9 +264,15 @@ final class Dispatcher {
     Task t = current.dispatched(w.name, now(), nodeName);
     live.put(t.guid(), t);
     workers.assign(w, t.guid());
-    writer.save(t);
     JsonObject message = new JsonObject().put("task", TaskJson.toView(t)).put("attempt", t.attempt());
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
+        .onSuccess(reply -> {
+          // Taking the task is starting it; a worker that also reports "working" changes nothing.
+          Task now = live.get(t.guid());
+          if (now != null && now.attempt() == t.attempt() && w.name.equals(now.worker())) {
+            started(now, w.name);
+          }
+        })
         .onFailure(err -> {
           Task now = live.get(t.guid());
           if (now != null && now.attempt() == t.attempt() && now.state() == TaskState.DISPATCHED) {

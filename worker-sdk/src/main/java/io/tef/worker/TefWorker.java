@@ -144,8 +144,8 @@ public final class TefWorker extends VerticleBase {
       return;
     }
     current = job;
+    // The reply is the "working" report: the dispatcher records the start when it arrives.
     m.reply(new JsonObject().put("accepted", true));
-    report(TaskReport.working(job.guid(), job.attempt(), name));
     Future<Object> outcome;
     try {
       outcome = handler.handle(job);

@@ -4,17 +4,25 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * H2 commits on a timer (every second) by default, so a crash could lose a write already
- * acknowledged. This backend commits the MVStore after every write command, before the reply
- * leaves, so an acknowledged write survives the process.
+ * acknowledged. Here a write command's reply leaves only once an MVStore commit that includes
+ * the write has finished. Writes that arrive while a commit runs share the next one (group
+ * commit), so the cost of a commit is spread over every write waiting for it.
  */
 final class DurableH2Backend extends H2Backend {
 
   private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify",
       "createindexes", "drop", "dropdatabase", "dropindexes");
+
+  private final Object lock = new Object();
+  /** Writes applied so far, and how many of them a finished commit covers. */
+  private long applied;
+  private long committed;
+  private boolean committing;
 
   DurableH2Backend(String fileName) {
     super(fileName);
@@ -23,9 +31,43 @@ final class DurableH2Backend extends H2Backend {
   @Override
   public Document handleCommand(Channel channel, String database, String command, Document query) {
     Document reply = super.handleCommand(channel, database, command, query);
-    if (WRITES.contains(command.toLowerCase(java.util.Locale.ROOT))) {
-      commit();
+    if (WRITES.contains(command.toLowerCase(Locale.ROOT))) {
+      awaitCommitOfLastWrite();
     }
     return reply;
+  }
+
+  private void awaitCommitOfLastWrite() {
+    long ticket;
+    synchronized (lock) {
+      ticket = ++applied;
+    }
+    while (true) {
+      long upTo;
+      synchronized (lock) {
+        while (committing && committed < ticket) {
+          try {
+            lock.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the store to commit", e);
+          }
+        }
+        if (committed >= ticket) {
+          return;
+        }
+        committing = true;
+        upTo = applied;
+      }
+      try {
+        commit();
+      } finally {
+        synchronized (lock) {
+          committing = false;
+          committed = Math.max(committed, upTo);
+          lock.notifyAll();
+        }
+      }
+    }
   }
 }
