@@ -79,12 +79,7 @@ public final class BenchMain implements Callable<Integer> {
     overrides.put("http.port", 0);
     overrides.put("http.host", "127.0.0.1");
     overrides.put("mongo.embedded_backend", store);
-    Vertx vertx = Vertx.vertx();
-    try {
-      return ConfigLoader.load(vertx, Map.of("TEF_ENV", "dev"), overrides).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } finally {
-      vertx.close();
-    }
+    return ConfigLoader.loadBlocking(Map.of("TEF_ENV", "dev"), overrides);
   }
 
   private int run(TefNode node) throws Exception {

@@ -3,7 +3,6 @@ package io.tef.node;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,12 +16,7 @@ final class TestNodes {
     Map<String, Object> all = new HashMap<>(overrides);
     all.put("node.data_dir", dataDir.toString());
     all.putIfAbsent("node.name", "test-node");
-    Vertx vertx = Vertx.vertx();
-    try {
-      return ConfigLoader.load(vertx, Map.of("TEF_ENV", "test"), all).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } finally {
-      vertx.close();
-    }
+    return ConfigLoader.loadBlocking(Map.of("TEF_ENV", "test"), all);
   }
 
   static TefNode start(Path dataDir, Map<String, Object> overrides) throws Exception {

@@ -21,6 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -64,6 +66,24 @@ public final class ConfigLoader {
         .eventually(retriever::close)
         .recover(err -> Future.failedFuture(new ConfigException(envFile, "cannot be read: " + rootMessage(err), err)))
         .map(merged -> bind(merged, env, envFile, environment, overrides));
+  }
+
+  /**
+   * {@link #load} for a launcher's main thread: a short-lived Vert.x reads the files, and a
+   * {@link ConfigException} comes out as itself.
+   */
+  public static TefConfig loadBlocking(Map<String, String> environment, Map<String, Object> overrides) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return load(vertx, environment, overrides).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConfigException ce) {
+        throw ce;
+      }
+      throw e;
+    } finally {
+      vertx.close();
+    }
   }
 
   /** Binds already-merged configuration JSON; the last step of {@link #load}, usable on its own. */

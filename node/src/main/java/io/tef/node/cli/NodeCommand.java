@@ -4,7 +4,6 @@ import io.tef.core.config.ConfigException;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.node.TefNode;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code tef node}: runs a node until SIGTERM or Ctrl-C, then stops it gracefully. */
 @Command(name = "node", mixinStandardHelpOptions = true,
@@ -103,17 +101,7 @@ final class NodeCommand implements Callable<Integer> {
     put(overrides, "cluster.enabled", cluster);
     put(overrides, "cluster.host", clusterHost);
     put(overrides, "node.name", name);
-    Vertx vertx = Vertx.vertx();
-    try {
-      return ConfigLoader.load(vertx, System.getenv(), overrides).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof ConfigException ce) {
-        throw ce;
-      }
-      throw e;
-    } finally {
-      vertx.close();
-    }
+    return ConfigLoader.loadBlocking(System.getenv(), overrides);
   }
 
   /** The innermost cause that says something, e.g. "cannot listen on 0.0.0.0:8080: Address already in use". */
