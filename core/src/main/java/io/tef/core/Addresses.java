@@ -10,7 +10,12 @@ public final class Addresses {
   public static final String TASKS_SUBMIT = "tef.tasks.submit";
   /** Workers report on the task they were given: working, completed, failed (fenced by attempt). */
   public static final String TASKS_REPORT = "tef.tasks.report";
-  /** Dispatcher control messages ({@code set_state} and later suite controls). */
+  /** Cancel a task by guid: {@code {"guid": ...}}; the reply is the cancelled task. */
+  public static final String TASKS_CANCEL = "tef.tasks.cancel";
+  /**
+   * Dispatcher control messages, TEF's shape: {@code {"type": "set_state", "data": "paused"}}
+   * answered {@code {"response": "paused"}}; {@code {"type": "get_state"}}.
+   */
   public static final String DISPATCHER_CONTROL = "tef.dispatcher.control";
   /** Collective to dispatcher: a worker came up or went away. */
   public static final String DISPATCHER_WORKERS = "tef.dispatcher.workers";

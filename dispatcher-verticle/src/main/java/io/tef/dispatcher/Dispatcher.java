@@ -2,6 +2,7 @@ package io.tef.dispatcher;
 
 import io.tef.core.Addresses;
 import io.tef.core.config.TefConfig;
+import io.tef.core.protocol.DispatcherState;
 import io.tef.core.protocol.TaskReport;
 import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.store.InsertOutcome;
@@ -36,6 +37,8 @@ import java.util.UUID;
 final class Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  /** A worker's task while it is being told to abandon it: busy, but with nothing of its own. */
+  private static final String ABANDONING = "(abandoning)";
 
   private final Vertx vertx;
   private final TaskStore store;
@@ -49,8 +52,11 @@ final class Dispatcher {
   private final Map<String, Task> live = new HashMap<>();
   /** Tasks waiting for their run time (a retry's backoff), by guid: the timer that queues them. */
   private final Map<String, Long> waiting = new HashMap<>();
+  /** Running tasks' time-limit timers, by guid. */
+  private final Map<String, Long> stallTimers = new HashMap<>();
   private final TaskQueue queue = new TaskQueue();
   private final WorkerPool workers = new WorkerPool();
+  private DispatcherState state = DispatcherState.RUNNING;
 
   Dispatcher(Vertx vertx, TaskStore store, TefConfig config) {
     this.vertx = vertx;
@@ -120,6 +126,9 @@ final class Dispatcher {
       throw new ValidationException(409, "attempt", "refused: task " + r.guid() + " attempt " + r.attempt()
           + " by " + r.worker() + " is not a running attempt" + (t == null ? "" : " (task is " + t.state().wire() + ", attempt " + t.attempt() + ")"));
     }
+    if (state == DispatcherState.STOPPED && r.kind() != TaskReport.Kind.WORKING) {
+      throw new ValidationException(503, "state", "the dispatcher is stopped and records no endings until it runs again; report again later");
+    }
     Instant now = now();
     return switch (r.kind()) {
       case WORKING -> {
@@ -144,11 +153,106 @@ final class Dispatcher {
       Task working = t.working(now(), by);
       live.put(working.guid(), working);
       writer.save(working);
+      armStallTimer(working);
+    }
+  }
+
+  /** A task working longer than its time_limit is stalled: the attempt fails and the worker is told to abandon it. */
+  private void armStallTimer(Task t) {
+    cancelTimer(stallTimers, t.guid());
+    stallTimers.put(t.guid(), vertx.setTimer(t.timeLimit() * 1000L, id -> {
+      stallTimers.remove(t.guid());
+      Task now = live.get(t.guid());
+      if (now == null || now.attempt() != t.attempt() || !now.state().equals(TaskState.WORKING)) {
+        return;
+      }
+      if (state == DispatcherState.STOPPED) {
+        armStallTimer(now); // stopped records no endings; look again later
+        return;
+      }
+      String reason = "stalled: working longer than its time_limit of " + now.timeLimit() + " s on " + now.worker();
+      LOG.warn("Task {} attempt {} {}", now.guid(), now.attempt(), reason);
+      String workerName = now.worker();
+      Task failed = now.attemptFailed(reason, now(), now().plus(backoff.after(now.failCount() + 1)), nodeName);
+      abandon(workerName, now);
+      if (failed.state().terminal()) {
+        finish(failed);
+      } else {
+        retry(failed);
+      }
+    }));
+  }
+
+  /**
+   * Tells a worker to drop a task it no longer owns. Until it answers it gets nothing new; a
+   * worker that does not answer is dropped.
+   */
+  private void abandon(String workerName, Task t) {
+    WorkerPool.Worker w = workerName == null ? null : workers.get(workerName);
+    if (w == null || !t.guid().equals(w.guid)) {
+      return;
+    }
+    w.guid = ABANDONING;
+    JsonObject message = new JsonObject().put("type", "abandon").put("guid", t.guid()).put("attempt", t.attempt());
+    vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
+        .onComplete(ar -> {
+          if (workers.get(w.name) != w || !ABANDONING.equals(w.guid)) {
+            return;
+          }
+          if (ar.succeeded()) {
+            workers.release(w);
+            dispatchTo(w);
+          } else {
+            lose(w, "it did not answer when told to abandon " + t.guid());
+          }
+        });
+  }
+
+  /** Cancels a task: a queued one at once, a running one too, its worker told to abandon it. */
+  Future<JsonObject> cancel(String guid) {
+    Task t = live.get(guid);
+    if (t == null) {
+      return store.find(guid).map(stored -> {
+        if (stored == null) {
+          throw new ValidationException(404, "guid", "no task with guid '" + guid + "'");
+        }
+        throw new ValidationException(409, "guid", "task '" + guid + "' is " + stored.state().wire() + " already");
+      });
+    }
+    queue.remove(guid, t.taskType());
+    cancelTimer(waiting, guid);
+    Task cancelled = t.cancelled(now(), nodeName);
+    abandon(t.worker(), t);
+    return finish(cancelled).map(v -> new JsonObject().put("task", TaskJson.toView(cancelled)));
+  }
+
+  DispatcherState state() {
+    return state;
+  }
+
+  void setState(DispatcherState next) {
+    if (next == state) {
+      return;
+    }
+    LOG.info("STATE_CHANGE|{}|{}", state.wire(), next.wire());
+    state = next;
+    if (state == DispatcherState.RUNNING) {
+      for (String type : queue.types()) {
+        dispatchType(type);
+      }
+    }
+  }
+
+  private void cancelTimer(Map<String, Long> timers, String guid) {
+    Long id = timers.remove(guid);
+    if (id != null) {
+      vertx.cancelTimer(id);
     }
   }
 
   private Future<JsonObject> finish(Task done) {
     live.remove(done.guid());
+    cancelTimer(stallTimers, done.guid());
     freeWorkerOf(done);
     return writer.save(done).map(v -> {
       vertx.eventBus().publish(Addresses.EVENTS_TASKS, TaskJson.toView(done));
@@ -159,6 +263,7 @@ final class Dispatcher {
   private Future<JsonObject> retry(Task failed) {
     Task queued = failed.requeued(failed.lastModifiedBy());
     live.put(queued.guid(), queued);
+    cancelTimer(stallTimers, queued.guid());
     freeWorkerOf(failed);
     Future<Void> saved = writer.save(queued);
     enqueue(queued);
@@ -191,6 +296,7 @@ final class Dispatcher {
     if (w.guid != null) {
       Task t = live.get(w.guid);
       if (t != null && w.name.equals(t.worker()) && !t.state().terminal()) {
+        cancelTimer(stallTimers, t.guid());
         Task back = t.requeued(nodeName);
         live.put(back.guid(), back);
         writer.save(back);
@@ -230,6 +336,9 @@ final class Dispatcher {
 
   /** Gives queued tasks of this type to idle workers while there are both. */
   private void dispatchType(String taskType) {
+    if (state != DispatcherState.RUNNING) {
+      return;
+    }
     WorkerPool.Worker w;
     while (queue.peek(taskType) != null && (w = workers.firstIdle(taskType)) != null) {
       assign(queue.poll(taskType).task(), w);
@@ -238,7 +347,7 @@ final class Dispatcher {
 
   /** Gives an idle worker the best queued task among its task types. */
   private void dispatchTo(WorkerPool.Worker w) {
-    if (w.guid != null) {
+    if (w.guid != null || state != DispatcherState.RUNNING) {
       return;
     }
     String bestType = null;
@@ -264,7 +373,7 @@ final class Dispatcher {
     Task t = current.dispatched(w.name, now(), nodeName);
     live.put(t.guid(), t);
     workers.assign(w, t.guid());
-    JsonObject message = new JsonObject().put("task", TaskJson.toView(t)).put("attempt", t.attempt());
+    JsonObject message = new JsonObject().put("type", "task").put("task", TaskJson.toView(t)).put("attempt", t.attempt());
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
         .onSuccess(reply -> {
           // Taking the task is starting it; a worker that also reports "working" changes nothing.
@@ -290,12 +399,13 @@ final class Dispatcher {
   }
 
   JsonObject stats() {
-    return new JsonObject().put("live", live.size()).put("queued", queue.size())
+    return new JsonObject().put("state", state.wire()).put("live", live.size()).put("queued", queue.size())
         .put("waiting", waiting.size()).put("workers", workers.size());
   }
 
   Future<Void> drain() {
     waiting.values().forEach(vertx::cancelTimer);
+    stallTimers.values().forEach(vertx::cancelTimer);
     return writer.drain();
   }
 

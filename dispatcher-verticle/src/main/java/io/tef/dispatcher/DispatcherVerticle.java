@@ -5,9 +5,11 @@ import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.core.protocol.Fields;
 import io.tef.core.protocol.Replies;
+import io.tef.core.protocol.DispatcherState;
 import io.tef.core.protocol.TaskReport;
 import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.store.MongoTaskStore;
+import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -36,6 +38,8 @@ public final class DispatcherVerticle extends VerticleBase {
         .compose(v -> Future.all(
             vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> answer(m, body -> dispatcher.submit(Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body))))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid")))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> answer(m, body -> Future.succeededFuture(control(Fields.object(body))))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_WORKERS, m -> {
               try {
                 dispatcher.presence(WorkerPresence.fromJson(Fields.object(m.body())));
@@ -45,6 +49,19 @@ public final class DispatcherVerticle extends VerticleBase {
             }).completion()))
         .compose(v -> learnLiveWorkers())
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
+  }
+
+  /** TEF's dispatcher control messages. */
+  private JsonObject control(JsonObject message) {
+    String type = Fields.requireString(message, "type");
+    switch (type) {
+      case "set_state" -> dispatcher.setState(DispatcherState.parse(message.getValue("data"), "data"));
+      case "get_state" -> {
+        return dispatcher.stats().put("response", dispatcher.state().wire());
+      }
+      default -> throw new ValidationException("type", "unknown control message type '" + type + "'; one of set_state, get_state");
+    }
+    return new JsonObject().put("response", dispatcher.state().wire());
   }
 
   /** Workers that came up before this dispatcher are known to the collective; ask it. */

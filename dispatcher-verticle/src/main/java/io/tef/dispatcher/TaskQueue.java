@@ -48,6 +48,24 @@ final class TaskQueue {
     return e;
   }
 
+  /** Takes a task out wherever it stands (a cancel); linear, and rare. */
+  boolean remove(String guid, String taskType) {
+    PriorityQueue<Entry> q = byType.get(taskType);
+    if (q != null && q.removeIf(e -> e.task().guid().equals(guid))) {
+      size--;
+      if (q.isEmpty()) {
+        byType.remove(taskType);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The task types that have queued tasks. */
+  java.util.Set<String> types() {
+    return java.util.Set.copyOf(byType.keySet());
+  }
+
   /** Which of these entries goes first. */
   static boolean before(Entry a, Entry b) {
     return ORDER.compare(a, b) < 0;

@@ -28,6 +28,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     JsonResponses.install(router);
     router.route("/health").handler(Health.handler(vertx, store));
     new TaskRoutes(vertx, store, config.http().bodyLimit()).mount(router);
+    new DispatcherRoutes(vertx).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
         .requestHandler(router)
         .listen()

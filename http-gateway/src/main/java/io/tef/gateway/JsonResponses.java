@@ -36,6 +36,14 @@ final class JsonResponses {
     }
   }
 
+  /** Asks the event bus and answers with the reply mapped by {@code ok}, or with the failure as JSON. */
+  static void relay(RoutingContext ctx, io.vertx.core.Vertx vertx, String address, JsonObject message,
+                    java.util.function.Function<JsonObject, JsonObject> ok) {
+    vertx.eventBus().<JsonObject>request(address, message)
+        .onSuccess(reply -> send(ctx, 200, ok.apply(reply.body())))
+        .onFailure(err -> send(ctx, io.tef.core.protocol.Replies.status(err), io.tef.core.protocol.Replies.errorBody(err)));
+  }
+
   static void send(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
       return;

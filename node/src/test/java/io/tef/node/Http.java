@@ -24,6 +24,18 @@ final class Http implements AutoCloseable {
     return post(path, body.encode());
   }
 
+  HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
+    return put(path, body.encode());
+  }
+
+  HttpResponse<Buffer> put(String path, String body) throws Exception {
+    return TestNodes.await(client.put(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+  }
+
+  HttpResponse<Buffer> delete(String path) throws Exception {
+    return TestNodes.await(client.delete(path).send());
+  }
+
   HttpResponse<Buffer> get(String path) throws Exception {
     return TestNodes.await(client.get(path).send());
   }

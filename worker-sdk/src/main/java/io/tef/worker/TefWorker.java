@@ -131,6 +131,10 @@ public final class TefWorker extends VerticleBase {
   }
 
   private void onTask(Message<JsonObject> m) {
+    if (m.body() != null && "abandon".equals(m.body().getString("type"))) {
+      onAbandon(m);
+      return;
+    }
     Job job;
     try {
       job = Job.from(m.body());
@@ -153,6 +157,9 @@ public final class TefWorker extends VerticleBase {
       outcome = Future.failedFuture(e);
     }
     outcome.onComplete(ar -> {
+      if (job.abandoned()) {
+        return; // the dispatcher took it back; this outcome would be refused anyway
+      }
       if (current == job) {
         current = null;
       }
@@ -160,6 +167,18 @@ public final class TefWorker extends VerticleBase {
           ? TaskReport.completed(job.guid(), job.attempt(), name, ar.result())
           : TaskReport.failed(job.guid(), job.attempt(), name, reason(ar.cause())));
     });
+  }
+
+  /** The dispatcher took the task back (stalled or cancelled): drop it and be free for work. */
+  private void onAbandon(Message<JsonObject> m) {
+    Job job = current;
+    String guid = m.body().getString("guid");
+    if (job != null && job.guid().equals(guid) && job.attempt() == m.body().getInteger("attempt", -1)) {
+      job.abandon();
+      current = null;
+      LOG.info("Worker {} abandoned task {} attempt {}", name, guid, job.attempt());
+    }
+    m.reply(new JsonObject().put("abandoned", true));
   }
 
   private static String reason(Throwable t) {

@@ -69,6 +69,13 @@ public record Task(
         createdAt, last ? runAt : retryAt, null, startedAt, now, now, by);
   }
 
+  /** Cancelled by a client: terminal, whatever state it was in. */
+  public Task cancelled(Instant now, String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.CANCELLED, attempt, worker, progress, result, failCount, failReason,
+        createdAt, runAt, null, startedAt, now, failedAt, by);
+  }
+
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */
   public Task requeued(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,

@@ -1,0 +1,45 @@
+package io.tef.gateway;
+
+import io.tef.core.Addresses;
+import io.tef.core.protocol.DispatcherState;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** {@code /api/dispatcher/state}: TEF's set_state over REST. */
+final class DispatcherRoutes {
+
+  private final Vertx vertx;
+
+  DispatcherRoutes(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void mount(Router router) {
+    router.get("/api/dispatcher/state").handler(ctx -> JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL,
+        new JsonObject().put("type", "get_state"), DispatcherRoutes::stateView));
+    router.put("/api/dispatcher/state").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::setState);
+  }
+
+  private void setState(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw new ValidationException(null, "the body must be a JSON object like {\"state\": \"paused\"}");
+    }
+    DispatcherState state = DispatcherState.parse(body == null ? null : body.getValue("state"), "state");
+    JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL, new JsonObject().put("type", "set_state").put("data", state.wire()),
+        DispatcherRoutes::stateView);
+  }
+
+  private static JsonObject stateView(JsonObject reply) {
+    JsonObject view = reply.copy();
+    view.put("state", view.remove("response"));
+    return view;
+  }
+}

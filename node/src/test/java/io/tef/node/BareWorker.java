@@ -1,0 +1,59 @@
+package io.tef.node;
+
+import io.tef.core.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static io.tef.node.TestNodes.await;
+
+/**
+ * A worker written against the bare event bus, no SDK: the test decides what it reports and
+ * when. It registers, heartbeats, accepts every message and queues it for the test to read.
+ */
+final class BareWorker implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final String name;
+  private final MessageConsumer<JsonObject> consumer;
+  private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+  private final long heartbeat;
+
+  BareWorker(TefNode node, String name, String... taskTypes) throws Exception {
+    this.vertx = node.vertx();
+    this.name = name;
+    consumer = vertx.eventBus().consumer(Addresses.worker(name), m -> {
+      m.reply(new JsonObject().put("ok", true));
+      received.add(m.body());
+    });
+    await(consumer.completion());
+    JsonObject status = new JsonObject().put("name", name).put("instance", "bare-1").put("status", "idle");
+    await(vertx.eventBus().request(Addresses.REGISTRY_REGISTER, new JsonObject().put("name", name).put("instance", "bare-1")
+        .put("task_types", new JsonArray(java.util.List.of((Object[]) taskTypes)))));
+    heartbeat = vertx.setPeriodic(100, id -> vertx.eventBus().request(Addresses.COLLECTIVE_STATUS, status));
+  }
+
+  /** The next message the dispatcher sent this worker (a task or an abandon). */
+  JsonObject next() throws InterruptedException {
+    JsonObject m = received.poll(15, TimeUnit.SECONDS);
+    if (m == null) {
+      throw new AssertionError("worker " + name + " received nothing within 15 s");
+    }
+    return m;
+  }
+
+  JsonObject report(String guid, int attempt, String event, Object result) {
+    return new JsonObject().put("guid", guid).put("attempt", attempt).put("worker", name).put("event", event).put("result", result);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.cancelTimer(heartbeat);
+    await(consumer.unregister());
+  }
+}
