@@ -39,6 +39,7 @@ final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   /** A worker's task while it is being told to abandon it: busy, but with nothing of its own. */
   private static final String ABANDONING = "(abandoning)";
+  private static final long NOTE_SAVE_MS = 1000;
 
   private final Vertx vertx;
   private final TaskStore store;
@@ -52,6 +53,8 @@ final class Dispatcher {
   private final Map<String, Task> live = new HashMap<>();
   /** Tasks waiting for their run time (a retry's backoff), by guid: the timer that queues them. */
   private final Map<String, Long> waiting = new HashMap<>();
+  /** Pending saves of progress and log lines, by guid. */
+  private final Map<String, Long> noteSaves = new HashMap<>();
   /** Running tasks' time-limit timers, by guid. */
   private final Map<String, Long> stallTimers = new HashMap<>();
   private final TaskQueue queue = new TaskQueue();
@@ -126,13 +129,22 @@ final class Dispatcher {
       throw new ValidationException(409, "attempt", "refused: task " + r.guid() + " attempt " + r.attempt()
           + " by " + r.worker() + " is not a running attempt" + (t == null ? "" : " (task is " + t.state().wire() + ", attempt " + t.attempt() + ")"));
     }
-    if (state == DispatcherState.STOPPED && r.kind() != TaskReport.Kind.WORKING) {
+    if (state == DispatcherState.STOPPED && (r.kind() == TaskReport.Kind.COMPLETED || r.kind() == TaskReport.Kind.FAILED)) {
       throw new ValidationException(503, "state", "the dispatcher is stopped and records no endings until it runs again; report again later");
     }
     Instant now = now();
     return switch (r.kind()) {
       case WORKING -> {
         started(t, r.worker());
+        yield Future.succeededFuture(new JsonObject().put("recorded", true));
+      }
+      case PROGRESS -> {
+        note(t.withProgress(r.progress()));
+        yield Future.succeededFuture(new JsonObject().put("recorded", true));
+      }
+      case LOG -> {
+        note(t.withLog(new JsonObject().put("at", now.toString()).put("attempt", r.attempt())
+            .put("level", r.level()).put("message", r.message())));
         yield Future.succeededFuture(new JsonObject().put("recorded", true));
       }
       case COMPLETED -> finish(t.completed(r.result(), now, r.worker()));
@@ -154,6 +166,24 @@ final class Dispatcher {
       live.put(working.guid(), working);
       writer.save(working);
       armStallTimer(working);
+    }
+  }
+
+  /**
+   * Progress and log lines change the task in memory at once and reach the store at most once
+   * per {@link #NOTE_SAVE_MS} per task (a chatty worker costs one write a second, not one a
+   * line); the task's final write carries them all in any case.
+   */
+  private void note(Task t) {
+    live.put(t.guid(), t);
+    if (!noteSaves.containsKey(t.guid())) {
+      noteSaves.put(t.guid(), vertx.setTimer(NOTE_SAVE_MS, id -> {
+        noteSaves.remove(t.guid());
+        Task current = live.get(t.guid());
+        if (current != null) {
+          writer.save(current);
+        }
+      }));
     }
   }
 
@@ -253,6 +283,7 @@ final class Dispatcher {
   private Future<JsonObject> finish(Task done) {
     live.remove(done.guid());
     cancelTimer(stallTimers, done.guid());
+    cancelTimer(noteSaves, done.guid());
     freeWorkerOf(done);
     return writer.save(done).map(v -> {
       vertx.eventBus().publish(Addresses.EVENTS_TASKS, TaskJson.toView(done));
@@ -406,6 +437,13 @@ final class Dispatcher {
   Future<Void> drain() {
     waiting.values().forEach(vertx::cancelTimer);
     stallTimers.values().forEach(vertx::cancelTimer);
+    noteSaves.values().forEach(vertx::cancelTimer);
+    noteSaves.keySet().forEach(guid -> {
+      Task t = live.get(guid);
+      if (t != null) {
+        writer.save(t); // keep the last progress and log lines of a graceful stop
+      }
+    });
     return writer.drain();
   }
 

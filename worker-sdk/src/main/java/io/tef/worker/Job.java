@@ -11,6 +11,7 @@ public final class Job {
   private final Object data;
   private final JsonObject task;
   private volatile boolean abandoned;
+  private java.util.function.Consumer<io.tef.core.protocol.TaskReport> reporter = r -> { };
 
   private Job(String guid, String taskType, int attempt, Object data, JsonObject task) {
     this.guid = guid;
@@ -59,5 +60,41 @@ public final class Job {
 
   void abandon() {
     abandoned = true;
+  }
+
+  void reportTo(java.util.function.Consumer<io.tef.core.protocol.TaskReport> reporter, TefWorker worker) {
+    this.reporter = reporter;
+    this.worker = worker;
+    this.workerName = worker.name();
+  }
+
+  private String workerName;
+  private TefWorker worker;
+
+  /** Schedules a sub-task through this job's worker; see {@link TefWorker#scheduleTask}. */
+  public io.vertx.core.Future<JsonObject> scheduleTask(String when, String taskType, Object data) {
+    return worker.scheduleTask(when, taskType, data);
+  }
+
+  /** Reports progress, 0 to 100 (clamped); shown as the task's {@code progress}. */
+  public void progress(int percent) {
+    reporter.accept(io.tef.core.protocol.TaskReport.progress(guid, attempt, workerName, Math.max(0, Math.min(100, percent))));
+  }
+
+  /** A log line stored with the task (the newest 100 are kept). */
+  public void info(String message) {
+    log("info", message);
+  }
+
+  public void warn(String message) {
+    log("warn", message);
+  }
+
+  public void error(String message) {
+    log("error", message);
+  }
+
+  private void log(String level, String message) {
+    reporter.accept(io.tef.core.protocol.TaskReport.log(guid, attempt, workerName, level, message == null ? "null" : message));
   }
 }

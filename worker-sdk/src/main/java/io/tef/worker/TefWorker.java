@@ -148,6 +148,11 @@ public final class TefWorker extends VerticleBase {
       return;
     }
     current = job;
+    job.reportTo(r -> {
+      if (!job.abandoned()) {
+        vertx.eventBus().request(Addresses.TASKS_REPORT, r.toJson(), timeout());
+      }
+    }, this);
     // The reply is the "working" report: the dispatcher records the start when it arrives.
     m.reply(new JsonObject().put("accepted", true));
     Future<Object> outcome;
@@ -167,6 +172,16 @@ public final class TefWorker extends VerticleBase {
           ? TaskReport.completed(job.guid(), job.attempt(), name, ar.result())
           : TaskReport.failed(job.guid(), job.attempt(), name, reason(ar.cause())));
     });
+  }
+
+  /**
+   * Submits a task from this worker (Qworker's scheduleTask): {@code when} is "now", an
+   * ISO-8601 instant or "in 5 minutes". Completes with the stored task.
+   */
+  public Future<JsonObject> scheduleTask(String when, String taskType, Object data) {
+    JsonObject envelope = new JsonObject().put("type", "task").put("task_type", taskType).put("task_data", data).put("run_at", when);
+    return vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelope, timeout())
+        .map(reply -> reply.body().getJsonObject("task"));
   }
 
   /** The dispatcher took the task back (stalled or cancelled): drop it and be free for work. */

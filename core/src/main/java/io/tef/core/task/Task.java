@@ -1,6 +1,9 @@
 package io.tef.core.task;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,36 +32,41 @@ public record Task(
     Instant startedAt,
     Instant finishedAt,
     Instant failedAt,
-    String lastModifiedBy) {
+    String lastModifiedBy,
+    List<JsonObject> logs) {
+
+  /** Log lines kept per task; older lines are dropped first. */
+  public static final int MAX_LOGS = 100;
 
   public Task {
     resources = resources == null ? List.of() : List.copyOf(resources);
+    logs = logs == null ? List.of() : List.copyOf(logs);
   }
 
-  /** A freshly accepted task: queued, attempt 0, due now. */
+  /** A freshly accepted task: queued, attempt 0, due at its run_at (now when none was given). */
   public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy) {
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(),
         e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, null,
-        now, now, null, null, null, null, acceptedBy);
+        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of());
   }
 
   /** Given to a worker: the attempt number goes up and fences every older attempt. */
   public Task dispatched(String workerName, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, failReason,
-        createdAt, runAt, now, startedAt, finishedAt, failedAt, by);
+        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs);
   }
 
   public Task working(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.WORKING, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, now, now, finishedAt, failedAt, by);
+        createdAt, runAt, now, now, finishedAt, failedAt, by, logs);
   }
 
   public Task completed(Object taskResult, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs);
   }
 
   /** A failed attempt: counted, and either retried at {@code retryAt} or failed for good. */
@@ -66,20 +74,36 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, reason,
-        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by);
+        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs);
+  }
+
+  /** A progress report, clamped to 0..100. */
+  public Task withProgress(int percent) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        state, attempt, worker, Math.max(0, Math.min(100, percent)), result, failCount, failReason,
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs);
+  }
+
+  /** A log line from the worker; only the newest {@link #MAX_LOGS} are kept. */
+  public Task withLog(JsonObject line) {
+    List<JsonObject> next = new ArrayList<>(logs.size() < MAX_LOGS ? logs : logs.subList(logs.size() - MAX_LOGS + 1, logs.size()));
+    next.add(line);
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        state, attempt, worker, progress, result, failCount, failReason,
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next);
   }
 
   /** Cancelled by a client: terminal, whatever state it was in. */
   public Task cancelled(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.CANCELLED, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs);
   }
 
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */
   public Task requeued(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, null, failCount, failReason,
-        createdAt, runAt, null, startedAt, finishedAt, failedAt, by);
+        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs);
   }
 }

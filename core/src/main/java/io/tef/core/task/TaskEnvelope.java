@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
  * request; REST, the event bus and AMQP all go through it.
  */
 public record TaskEnvelope(String guid, String taskType, int priority, List<String> resources,
-                           int timeLimit, int maxAttempts, Object taskData, String suiteGuid) {
+                           int timeLimit, int maxAttempts, Object taskData, String suiteGuid, Object runAt) {
 
   private static final Set<String> FIELDS = Set.of("type", "task_type", "guid", "priority", "resources",
-      "time_limit", "max_attempts", "task_data", "suite_guid");
+      "time_limit", "max_attempts", "task_data", "suite_guid", "run_at");
   /** Task types and resource names become parts of addresses and queue names, so keep them plain. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
   private static final int MAX_GUID_LENGTH = 200;
@@ -40,8 +40,10 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     int priority = integer(json, "priority", defaults.priority(), Integer.MIN_VALUE);
     int timeLimit = integer(json, "time_limit", defaults.timeLimitSeconds(), 1);
     int maxAttempts = integer(json, "max_attempts", defaults.maxAttempts(), 1);
+    Object runAt = json.getValue("run_at");
+    RunAt.parse(runAt, java.time.Instant.EPOCH, "run_at"); // checked now; resolved against the clock on acceptance
     return new TaskEnvelope(guid, taskType, priority, resources(json), timeLimit, maxAttempts,
-        json.getValue("task_data"), suiteGuid);
+        json.getValue("task_data"), suiteGuid, runAt);
   }
 
   private static String name(JsonObject json, String field, boolean required) {

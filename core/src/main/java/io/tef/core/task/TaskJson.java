@@ -43,7 +43,8 @@ public final class TaskJson {
         .put("lastFinishedAt", date(t.finishedAt()))
         .put("failedAt", date(t.failedAt()))
         .put("disabled", false)
-        .put("lastModifiedBy", t.lastModifiedBy());
+        .put("lastModifiedBy", t.lastModifiedBy())
+        .put("logs", t.logs().isEmpty() ? null : new JsonArray(new ArrayList<>(t.logs())));
     doc.getMap().values().removeIf(java.util.Objects::isNull);
     return doc;
   }
@@ -66,7 +67,7 @@ public final class TaskJson {
         d.getString("failReason"), instant(d.getValue("createdAt")), instant(d.getValue("runAt")),
         instant(d.getValue("lockedAt")), instant(d.getValue("lastRunAt")),
         instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),
-        d.getString("lastModifiedBy"));
+        d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")));
   }
 
   /** The task as REST, AMQP and the event bus show it. */
@@ -88,12 +89,24 @@ public final class TaskJson {
         .put("result", t.result())
         .put("fail_count", t.failCount())
         .put("fail_reason", t.failReason())
-        .put("logs", new JsonArray())
+        .put("logs", new JsonArray(new ArrayList<>(t.logs())))
         .put("run_at", iso(t.runAt()))
         .put("created_at", iso(t.createdAt()))
         .put("started_at", iso(t.startedAt()))
         .put("finished_at", iso(t.finishedAt()))
         .put("failed_at", iso(t.failedAt()));
+  }
+
+  private static List<JsonObject> logs(JsonArray a) {
+    List<JsonObject> out = new ArrayList<>();
+    if (a != null) {
+      a.forEach(o -> {
+        if (o instanceof JsonObject line) {
+          out.add(line);
+        }
+      });
+    }
+    return out;
   }
 
   private static JsonObject date(Instant i) {
