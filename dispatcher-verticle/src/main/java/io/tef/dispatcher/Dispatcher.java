@@ -60,6 +60,8 @@ final class Dispatcher {
   private final TaskQueue queue = new TaskQueue();
   private final WorkerPool workers = new WorkerPool();
   private DispatcherState state = DispatcherState.RUNNING;
+  /** Suites whose new tasks are held as they arrive. */
+  private final java.util.Set<String> pausedSuites = new java.util.HashSet<>();
 
   Dispatcher(Vertx vertx, TaskStore store, TefConfig config) {
     this.vertx = vertx;
@@ -89,6 +91,9 @@ final class Dispatcher {
           requeued++;
         }
         live.put(t.guid(), t);
+        if (t.state() == TaskState.PAUSED && t.suiteGuid() != null) {
+          pausedSuites.add(t.suiteGuid());
+        }
         enqueue(t);
       }
       LOG.info("Recovered {} unfinished tasks from the store ({} were running and are queued again)", tasks.size(), requeued);
@@ -104,7 +109,8 @@ final class Dispatcher {
     if (known != null) {
       return Future.succeededFuture(submitReply(known, false));
     }
-    Task task = Task.accepted(e, guid, now(), nodeName);
+    Task accepted = Task.accepted(e, guid, now(), nodeName);
+    Task task = accepted.suiteGuid() != null && pausedSuites.contains(accepted.suiteGuid()) ? accepted.paused(nodeName) : accepted;
     return store.insert(task).map((InsertOutcome outcome) -> {
       if (outcome.created() && !live.containsKey(guid)) {
         live.put(guid, outcome.task());
@@ -254,6 +260,56 @@ final class Dispatcher {
     Task cancelled = t.cancelled(now(), nodeName);
     abandon(t.worker(), t);
     return finish(cancelled).map(v -> new JsonObject().put("task", TaskJson.toView(cancelled)));
+  }
+
+  /**
+   * TEF's pause_suite: the suite's queued tasks are held (state paused), and so are tasks
+   * submitted to it later, until ready_suite. Running tasks finish.
+   */
+  JsonObject pauseSuite(String suite) {
+    pausedSuites.add(suite);
+    int n = 0;
+    for (Task t : suiteTasks(suite)) {
+      if (t.state() == TaskState.QUEUED) {
+        queue.remove(t.guid(), t.taskType());
+        cancelTimer(waiting, t.guid());
+        Task held = t.paused(nodeName);
+        live.put(held.guid(), held);
+        writer.save(held);
+        n++;
+      }
+    }
+    LOG.info("Suite {} paused: {} tasks held", suite, n);
+    return new JsonObject().put("suite_guid", suite).put("paused", n);
+  }
+
+  /** TEF's ready_suite: held tasks of the suite go back to the queue. */
+  JsonObject readySuite(String suite) {
+    pausedSuites.remove(suite);
+    int n = 0;
+    for (Task t : suiteTasks(suite)) {
+      if (t.state() == TaskState.PAUSED) {
+        Task back = t.requeued(nodeName);
+        live.put(back.guid(), back);
+        writer.save(back);
+        enqueue(back);
+        n++;
+      }
+    }
+    LOG.info("Suite {} ready: {} tasks queued again", suite, n);
+    return new JsonObject().put("suite_guid", suite).put("queued", n);
+  }
+
+  /** TEF's stop_suite: every unfinished task of the suite is cancelled; running ones are abandoned by their workers. */
+  Future<JsonObject> stopSuite(String suite) {
+    pausedSuites.remove(suite);
+    List<Future<JsonObject>> cancels = suiteTasks(suite).stream().map(t -> cancel(t.guid())).toList();
+    LOG.info("Suite {} stopped: {} tasks cancelled", suite, cancels.size());
+    return Future.join(cancels).map(v -> new JsonObject().put("suite_guid", suite).put("cancelled", cancels.size()));
+  }
+
+  private List<Task> suiteTasks(String suite) {
+    return live.values().stream().filter(t -> suite.equals(t.suiteGuid())).toList();
   }
 
   DispatcherState state() {

@@ -39,7 +39,7 @@ public final class DispatcherVerticle extends VerticleBase {
             vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> answer(m, body -> dispatcher.submit(Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body))))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid")))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> answer(m, body -> Future.succeededFuture(control(Fields.object(body))))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> answer(m, body -> control(Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_WORKERS, m -> {
               try {
                 dispatcher.presence(WorkerPresence.fromJson(Fields.object(m.body())));
@@ -52,16 +52,20 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   /** TEF's dispatcher control messages. */
-  private JsonObject control(JsonObject message) {
+  private Future<JsonObject> control(JsonObject message) {
     String type = Fields.requireString(message, "type");
-    switch (type) {
-      case "set_state" -> dispatcher.setState(DispatcherState.parse(message.getValue("data"), "data"));
-      case "get_state" -> {
-        return dispatcher.stats().put("response", dispatcher.state().wire());
+    return switch (type) {
+      case "set_state" -> {
+        dispatcher.setState(DispatcherState.parse(message.getValue("data"), "data"));
+        yield Future.succeededFuture(new JsonObject().put("response", dispatcher.state().wire()));
       }
-      default -> throw new ValidationException("type", "unknown control message type '" + type + "'; one of set_state, get_state");
-    }
-    return new JsonObject().put("response", dispatcher.state().wire());
+      case "get_state" -> Future.succeededFuture(dispatcher.stats().put("response", dispatcher.state().wire()));
+      case "pause_suite" -> Future.succeededFuture(new JsonObject().put("response", dispatcher.pauseSuite(Fields.requireString(message, "data"))));
+      case "ready_suite" -> Future.succeededFuture(new JsonObject().put("response", dispatcher.readySuite(Fields.requireString(message, "data"))));
+      case "stop_suite" -> dispatcher.stopSuite(Fields.requireString(message, "data")).map(r -> new JsonObject().put("response", r));
+      default -> throw new ValidationException("type", "unknown control message type '" + type
+          + "'; one of set_state, get_state, pause_suite, ready_suite, stop_suite");
+    };
   }
 
   /** Workers that came up before this dispatcher are known to the collective; ask it. */

@@ -29,6 +29,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     router.route("/health").handler(Health.handler(vertx, store));
     new TaskRoutes(vertx, store, config.http().bodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
+    new SuiteRoutes(vertx, store).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
         .requestHandler(router)
         .listen()

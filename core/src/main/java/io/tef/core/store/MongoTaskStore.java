@@ -87,6 +87,24 @@ public final class MongoTaskStore implements TaskStore {
   }
 
   @Override
+  public Future<java.util.Map<String, Long>> countByState(String suiteGuid) {
+    JsonObject command = new JsonObject()
+        .put("aggregate", COLLECTION)
+        .put("pipeline", new JsonArray()
+            .add(new JsonObject().put("$match", new JsonObject().put("suiteGuid", suiteGuid)))
+            .add(new JsonObject().put("$group", new JsonObject().put("_id", "$state").put("n", new JsonObject().put("$sum", 1)))))
+        .put("cursor", new JsonObject());
+    return client.runCommand("aggregate", command).map(reply -> {
+      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+      reply.getJsonObject("cursor").getJsonArray("firstBatch").forEach(o -> {
+        JsonObject row = (JsonObject) o;
+        counts.put(row.getString("_id"), ((Number) row.getValue("n")).longValue());
+      });
+      return counts;
+    });
+  }
+
+  @Override
   public Future<List<Task>> unfinished() {
     JsonArray live = new JsonArray(Arrays.stream(TaskState.values()).filter(s -> !s.terminal()).map(TaskState::wire).toList());
     return client.find(COLLECTION, new JsonObject().put("state", new JsonObject().put("$in", live)))

@@ -27,6 +27,9 @@ public interface TaskStore {
   /** Newest first, filtered. */
   Future<List<Task>> list(TaskQuery query);
 
+  /** How many tasks of the suite are in each state (states with none are left out). */
+  Future<java.util.Map<String, Long>> countByState(String suiteGuid);
+
   /** Every task not yet in a terminal state; read once when a dispatcher starts. */
   Future<List<Task>> unfinished();
 

@@ -93,6 +93,13 @@ public record Task(
         createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next);
   }
 
+  /** Held with its suite: not dispatched until the suite is made ready again. */
+  public Task paused(String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.PAUSED, attempt, worker, progress, result, failCount, failReason,
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs);
+  }
+
   /** Cancelled by a client: terminal, whatever state it was in. */
   public Task cancelled(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
