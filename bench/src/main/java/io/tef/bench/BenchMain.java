@@ -3,6 +3,7 @@ package io.tef.bench;
 import io.tef.core.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
+import io.tef.core.store.MongoTaskStore;
 import io.tef.node.TefNode;
 import io.tef.worker.TefWorker;
 import io.vertx.core.Future;
@@ -120,8 +121,11 @@ public final class BenchMain implements Callable<Integer> {
     for (TefWorker w : pool) {
       await(vertx.undeploy(w.deploymentID()));
     }
+    MongoTaskStore probeStore = MongoTaskStore.shared(vertx, node.config().mongo().connectionString(), node.config().mongo().database());
+    StoreProbe.Rates raw = StoreProbe.measure(vertx, probeStore, Math.min(tasks, 5000), inFlight);
+    await(probeStore.close());
     Report.print(new Report(tasks, workers, inFlight, via, store, (submitted.endNanos() - t0) / 1e9, (tEnd - t0) / 1e9,
-        submitted.failures(), latencies, usedHeapMiB()));
+        submitted.failures(), latencies, usedHeapMiB(), raw));
     return submitted.failures() == 0 && latencies.size() == tasks ? 0 : 1;
   }
 
