@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,24 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input at the REST and event-bus doors: a clear error naming the field, nothing stored, the node serving on. */
-class BadInputTest {
+class BadInputTest extends SharedNodeTest {
 
   @TempDir
   static Path dataDir;
-  static TefNode node;
-  static Http http;
 
   @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNodes.start(dataDir, Map.of("http.body_limit", 4096));
-    http = new Http(node.vertx(), node.httpPort());
+  static void start() throws Exception {
+    startNode(dataDir, Map.of("http.body_limit", 4096));
   }
 
-  @AfterAll
-  static void stopNode() {
-    http.close();
-    node.close();
-  }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {

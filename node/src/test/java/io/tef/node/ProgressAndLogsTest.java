@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,26 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Workers report progress (clamped to 0..100) and log lines; both are stored with the task and shown by GET. */
-class ProgressAndLogsTest {
+class ProgressAndLogsTest extends SharedNodeTest {
 
   @TempDir
   static Path dataDir;
-  static TefNode node;
-  static Http http;
-  static TerminalEvents events;
 
   @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNodes.start(dataDir, Map.of());
-    http = new Http(node.vertx(), node.httpPort());
-    events = TerminalEvents.listen(node);
+  static void start() throws Exception {
+    startNode(dataDir, Map.of());
   }
 
-  @AfterAll
-  static void stopNode() {
-    http.close();
-    node.close();
-  }
 
   @Test
   void progressIsClampedAndShownWhileTheTaskRuns() throws Exception {

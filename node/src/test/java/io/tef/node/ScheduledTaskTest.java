@@ -4,7 +4,6 @@ import io.tef.worker.TefWorker;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,26 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** run_at delays a task; a worker schedules sub-tasks. */
-class ScheduledTaskTest {
+class ScheduledTaskTest extends SharedNodeTest {
 
   @TempDir
   static Path dataDir;
-  static TefNode node;
-  static Http http;
-  static TerminalEvents events;
 
   @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNodes.start(dataDir, Map.of("node.demo_workers", 1));
-    http = new Http(node.vertx(), node.httpPort());
-    events = TerminalEvents.listen(node);
+  static void start() throws Exception {
+    startNode(dataDir, Map.of("node.demo_workers", 1));
   }
 
-  @AfterAll
-  static void stopNode() {
-    http.close();
-    node.close();
-  }
 
   @Test
   void aTaskRunsNoEarlierThanItsRunAt() throws Exception {

@@ -11,7 +11,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,26 +32,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One node on the embedded store (H2 on disk) with demo workers: a task's whole life, by REST and event bus. */
-class TaskLifecycleTest {
+class TaskLifecycleTest extends SharedNodeTest {
 
   @TempDir
   static Path dataDir;
-  static TefNode node;
-  static Http http;
-  static TerminalEvents events;
 
   @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNodes.start(dataDir, Map.of("node.demo_workers", 1));
-    http = new Http(node.vertx(), node.httpPort());
-    events = TerminalEvents.listen(node);
+  static void start() throws Exception {
+    startNode(dataDir, Map.of("node.demo_workers", 1));
   }
 
-  @AfterAll
-  static void stopNode() {
-    http.close();
-    node.close();
-  }
 
   @Test
   void restSubmitRunsToCompletion() throws Exception {
