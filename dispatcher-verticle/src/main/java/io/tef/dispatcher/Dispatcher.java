@@ -503,7 +503,4 @@ final class Dispatcher {
     return writer.drain();
   }
 
-  List<String> liveGuids() {
-    return List.copyOf(live.keySet());
-  }
 }

@@ -15,10 +15,6 @@ public record TaskReport(String guid, int attempt, String worker, Kind kind, Obj
   public static final java.util.Set<String> LEVELS = java.util.Set.of("info", "warn", "error");
   private static final int MAX_MESSAGE = 4000;
 
-  public static TaskReport working(String guid, int attempt, String worker) {
-    return new TaskReport(guid, attempt, worker, Kind.WORKING, null, null, 0, null, null);
-  }
-
   public static TaskReport completed(String guid, int attempt, String worker, Object result) {
     return new TaskReport(guid, attempt, worker, Kind.COMPLETED, result, null, 0, null, null);
   }
