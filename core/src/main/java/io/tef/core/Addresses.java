@@ -29,6 +29,13 @@ public final class Addresses {
   public static final String EVENTS_TASKS = "tef.events.tasks";
   /** Worker life-cycle events: registered, offline. */
   public static final String EVENTS_WORKERS = "tef.events.workers";
+  /**
+   * Resource definitions: {@code {"op": "put", "name", "definition": {...}}}, {@code "get"},
+   * {@code "delete"}, {@code "list"}; answered with the resource(s) and their holders.
+   */
+  public static final String RESOURCES = "tef.resources";
+  /** Dispatchers tell each other of freed slots and changed definitions here. */
+  public static final String EVENTS_RESOURCES = "tef.events.resources";
 
   private static final String WORKER_PREFIX = "tef.worker.";
 

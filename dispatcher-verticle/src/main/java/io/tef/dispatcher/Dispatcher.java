@@ -20,6 +20,11 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.tef.core.resource.ResourceDefinition;
+import io.tef.core.resource.ResourceHold;
+import io.tef.core.store.ResourceStore;
+
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,6 +47,12 @@ final class Dispatcher {
   private static final long NOTE_SAVE_MS = 1000;
 
   private final Vertx vertx;
+  private final Clock clock;
+  private final ResourceGate gate;
+  private final List<ResourceDefinition> configuredResources;
+  private final ResourceStore resourceStore;
+  private final String instance;
+  private final java.time.ZoneId zone;
   private final TaskStore store;
   private final StoreWriter writer;
   private final String nodeName;
@@ -62,10 +73,18 @@ final class Dispatcher {
   private DispatcherState state = DispatcherState.RUNNING;
   /** Suites whose new tasks are held as they arrive. */
   private final java.util.Set<String> pausedSuites = new java.util.HashSet<>();
+  /** Attempts whose workers were told to abandon them and have not answered: their resources stay held. */
+  private final java.util.Set<String> abandoning = new java.util.HashSet<>();
 
-  Dispatcher(Vertx vertx, TaskStore store, TefConfig config) {
+  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, TefConfig config, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.store = store;
+    this.configuredResources = config.resourceDefinitions();
+    this.resourceStore = resources;
+    this.zone = config.dispatcher().zone();
+    this.instance = config.node().name() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    this.gate = new ResourceGate(vertx, resources, store, clock, instance, config.dispatcher().dispatchTimeoutMs() + 1000, this::unparked);
     this.writer = new StoreWriter(store);
     this.nodeName = config.node().name();
     this.defaults = config.dispatcher().taskDefaults();
@@ -78,7 +97,7 @@ final class Dispatcher {
    * last dispatcher stopped goes back to the queue; its old attempt is fenced off by the next.
    */
   Future<Void> recover() {
-    return store.unfinished().map(tasks -> {
+    return gate.start(configuredResources).compose(v -> store.unfinished()).map(tasks -> {
       int requeued = 0;
       // Submission order survives a restart: equal priorities stay first come, first served.
       List<Task> ordered = tasks.stream()
@@ -229,9 +248,14 @@ final class Dispatcher {
       return;
     }
     w.guid = ABANDONING;
+    String attemptKey = t.guid() + "#" + t.attempt();
+    abandoning.add(attemptKey);
     JsonObject message = new JsonObject().put("type", "abandon").put("guid", t.guid()).put("attempt", t.attempt());
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
         .onComplete(ar -> {
+          // The worker has let go (or is gone): only now may another holder take its resources.
+          abandoning.remove(attemptKey);
+          gate.release(t.guid(), t.attempt());
           if (workers.get(w.name) != w || !ABANDONING.equals(w.guid)) {
             return;
           }
@@ -312,6 +336,54 @@ final class Dispatcher {
     return live.values().stream().filter(t -> suite.equals(t.suiteGuid())).toList();
   }
 
+  /** TEF's res_man over the event bus: put, get, delete, list. */
+  Future<JsonObject> resources(JsonObject message) {
+    String op = io.tef.core.protocol.Fields.requireString(message, "op");
+    return switch (op) {
+      case "list" -> resourceStore.definitions().compose(defs -> resourceStore.holds().map(holds -> {
+        io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+        defs.stream().sorted(Comparator.comparing(ResourceDefinition::name)).forEach(d -> list.add(gate.view(d, holds)));
+        return new JsonObject().put("resources", list);
+      }));
+      case "get" -> {
+        String name = io.tef.core.protocol.Fields.requireString(message, "name");
+        yield resourceStore.definition(name).compose(def -> {
+          if (def == null) {
+            throw new ValidationException(404, "name", "no resource named '" + name + "' (an undefined name is unlimited)");
+          }
+          return resourceStore.holds().map(holds -> gate.view(def, holds));
+        });
+      }
+      case "put" -> {
+        String name = io.tef.core.protocol.Fields.requireString(message, "name");
+        ResourceDefinition def = ResourceDefinition.parse(name, message.getJsonObject("definition"), zone, "");
+        yield resourceStore.definition(name).compose(before -> resourceStore.put(def).map(v -> {
+          gate.define(def);
+          vertx.eventBus().publish(Addresses.EVENTS_RESOURCES, new JsonObject().put("event", "defined").put("definition", def.toJson()).put("owner", instance));
+          LOG.info("Resource {} defined: {}", name, def.toJson().encode());
+          return def.toJson().put("created", before == null);
+        }));
+      }
+      case "delete" -> {
+        String name = io.tef.core.protocol.Fields.requireString(message, "name");
+        yield resourceStore.delete(name).map(deleted -> {
+          if (!deleted) {
+            throw new ValidationException(404, "name", "no resource named '" + name + "'");
+          }
+          gate.undefine(name);
+          vertx.eventBus().publish(Addresses.EVENTS_RESOURCES, new JsonObject().put("event", "deleted").put("resource", name).put("owner", instance));
+          LOG.info("Resource {} deleted: the name is unlimited now", name);
+          return new JsonObject().put("deleted", name);
+        });
+      }
+      default -> throw new ValidationException("op", "unknown resource operation '" + op + "'; one of put, get, delete, list");
+    };
+  }
+
+  void resourceEvent(JsonObject event) {
+    gate.onEvent(event);
+  }
+
   DispatcherState state() {
     return state;
   }
@@ -338,6 +410,7 @@ final class Dispatcher {
 
   private Future<JsonObject> finish(Task done) {
     live.remove(done.guid());
+    releaseResources(done);
     cancelTimer(stallTimers, done.guid());
     cancelTimer(noteSaves, done.guid());
     freeWorkerOf(done);
@@ -351,6 +424,7 @@ final class Dispatcher {
     Task queued = failed.requeued(failed.lastModifiedBy());
     live.put(queued.guid(), queued);
     cancelTimer(stallTimers, queued.guid());
+    releaseResources(failed);
     freeWorkerOf(failed);
     Future<Void> saved = writer.save(queued);
     enqueue(queued);
@@ -384,6 +458,7 @@ final class Dispatcher {
       Task t = live.get(w.guid);
       if (t != null && w.name.equals(t.worker()) && !t.state().terminal()) {
         cancelTimer(stallTimers, t.guid());
+        releaseResources(t);
         Task back = t.requeued(nodeName);
         live.put(back.guid(), back);
         writer.save(back);
@@ -428,38 +503,96 @@ final class Dispatcher {
     }
     WorkerPool.Worker w;
     while (queue.peek(taskType) != null && (w = workers.firstIdle(taskType)) != null) {
-      assign(queue.poll(taskType).task(), w);
+      assign(queue.poll(taskType), w);
     }
   }
 
   /** Gives an idle worker the best queued task among its task types. */
   private void dispatchTo(WorkerPool.Worker w) {
-    if (w.guid != null || state != DispatcherState.RUNNING) {
-      return;
-    }
-    String bestType = null;
-    TaskQueue.Entry best = null;
-    for (String type : w.taskTypes) {
-      TaskQueue.Entry head = queue.peek(type);
-      if (head != null && (best == null || TaskQueue.before(head, best))) {
-        best = head;
-        bestType = type;
+    while (w.guid == null && state == DispatcherState.RUNNING) {
+      String bestType = null;
+      TaskQueue.Entry best = null;
+      for (String type : w.taskTypes) {
+        TaskQueue.Entry head = queue.peek(type);
+        if (head != null && (best == null || TaskQueue.before(head, best))) {
+          best = head;
+          bestType = type;
+        }
       }
-    }
-    if (bestType != null) {
-      assign(queue.poll(bestType).task(), w);
+      if (bestType == null) {
+        return;
+      }
+      assign(queue.poll(bestType), w); // a stale or parked entry leaves w idle: try the next
     }
   }
 
-  private void assign(Task queued, WorkerPool.Worker w) {
-    Task current = live.get(queued.guid());
+  /**
+   * Gives the task to the worker if it can take its resources; else the entry waits parked on
+   * the resource and the worker stays idle.
+   */
+  private void assign(TaskQueue.Entry entry, WorkerPool.Worker w) {
+    Task current = live.get(entry.task().guid());
     if (current == null || current.state() != TaskState.QUEUED) {
-      dispatchTo(w); // the queue held a stale entry (cancelled or already requeued); try the next
-      return;
+      return; // a stale entry: cancelled, paused or queued again under a newer entry
     }
     Task t = current.dispatched(w.name, now(), nodeName);
+    List<ResourceHold> holds = gate.reserve(entry, t.attempt());
+    if (holds == null) {
+      return;
+    }
     live.put(t.guid(), t);
     workers.assign(w, t.guid());
+    if (holds.isEmpty()) {
+      send(t, w);
+      return;
+    }
+    gate.commit(t.guid(), t.attempt(), holds).onComplete(ar -> {
+      Task now = live.get(t.guid());
+      boolean stillOurs = now != null && now.attempt() == t.attempt() && now.state() == TaskState.DISPATCHED;
+      if (ar.succeeded() && ar.result()) {
+        if (stillOurs) {
+          send(t, w);
+        } else {
+          gate.release(t.guid(), t.attempt()); // cancelled meanwhile
+        }
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("Taking resources {} for task {} failed: {}", t.resources(), t.guid(), ar.cause().getMessage());
+      }
+      if (stillOurs) {
+        // Another dispatcher holds a slot (now known to the ledger), or the store failed: wait and try again.
+        live.put(t.guid(), now.requeued(nodeName));
+        if (workers.get(w.name) == w && t.guid().equals(w.guid)) {
+          workers.release(w);
+        }
+        vertx.setTimer(ar.failed() ? 1000 : 1, id -> unparked(List.of(entry)));
+        dispatchTo(w);
+      }
+    });
+  }
+
+  /** Parked tasks whose resource may be free again go back to the queue in their old order. */
+  private void unparked(List<TaskQueue.Entry> entries) {
+    java.util.Set<String> types = new java.util.HashSet<>();
+    for (TaskQueue.Entry e : entries) {
+      Task t = live.get(e.task().guid());
+      if (t != null && t.state() == TaskState.QUEUED) {
+        queue.readd(e);
+        types.add(t.taskType());
+      }
+    }
+    types.forEach(this::dispatchType);
+  }
+
+  /** Frees what the attempt holds, unless its worker has not yet let go of it. */
+  private void releaseResources(Task t) {
+    if (!abandoning.contains(t.guid() + "#" + t.attempt())) {
+      gate.release(t.guid(), t.attempt());
+    }
+  }
+
+  private void send(Task t, WorkerPool.Worker w) {
     JsonObject message = new JsonObject().put("type", "task").put("task", TaskJson.toView(t)).put("attempt", t.attempt());
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
         .onSuccess(reply -> {
@@ -481,8 +614,8 @@ final class Dispatcher {
   }
 
   /** Millisecond precision, as the store keeps it, so a task reads the same before and after a write. */
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   JsonObject stats() {
@@ -491,6 +624,7 @@ final class Dispatcher {
   }
 
   Future<Void> drain() {
+    gate.stop();
     waiting.values().forEach(vertx::cancelTimer);
     stallTimers.values().forEach(vertx::cancelTimer);
     noteSaves.values().forEach(vertx::cancelTimer);

@@ -9,6 +9,7 @@ import io.tef.core.protocol.DispatcherState;
 import io.tef.core.protocol.TaskReport;
 import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.store.MongoTaskStore;
+import io.tef.core.store.ResourceStore;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.function.Function;
 
 /** Hands each task to an idle worker of its type; the event-bus face of {@link Dispatcher}. */
@@ -26,27 +28,31 @@ public final class DispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
 
   private MongoTaskStore store;
+  private ResourceStore resources;
   private Dispatcher dispatcher;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
     store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    dispatcher = new Dispatcher(vertx, store, config);
+    resources = ResourceStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    dispatcher = new Dispatcher(vertx, store, resources, config, Clock.systemUTC());
     return store.start()
         .compose(v -> dispatcher.recover())
-        .compose(v -> Future.all(
+        .compose(v -> Future.all(java.util.List.of(
             vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> answer(m, body -> dispatcher.submit(Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body))))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid")))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> answer(m, body -> control(Fields.object(body)))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCES, m -> dispatcher.resourceEvent(m.body())).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_WORKERS, m -> {
               try {
                 dispatcher.presence(WorkerPresence.fromJson(Fields.object(m.body())));
               } catch (RuntimeException e) {
                 LOG.warn("Ignored a bad worker presence message {}: {}", m.body(), e.getMessage());
               }
-            }).completion()))
+            }).completion())))
         .compose(v -> learnLiveWorkers())
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
   }
@@ -99,6 +105,6 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return dispatcher.drain().otherwiseEmpty().eventually(() -> store.close());
+    return dispatcher.drain().otherwiseEmpty().eventually(() -> resources.close()).eventually(() -> store.close());
   }
 }

@@ -17,7 +17,7 @@ final class TaskQueue {
   record Entry(Task task, long seq) {
   }
 
-  private static final Comparator<Entry> ORDER = Comparator
+  static final Comparator<Entry> ORDER = Comparator
       .comparingInt((Entry e) -> -e.task().priority())
       .thenComparingLong(Entry::seq);
 
@@ -27,6 +27,12 @@ final class TaskQueue {
 
   void add(Task task) {
     byType.computeIfAbsent(task.taskType(), t -> new PriorityQueue<>(ORDER)).add(new Entry(task, nextSeq++));
+    size++;
+  }
+
+  /** Puts an entry back in its old place in the order (a task that waited for a resource). */
+  void readd(Entry entry) {
+    byType.computeIfAbsent(entry.task().taskType(), t -> new PriorityQueue<>(ORDER)).add(entry);
     size++;
   }
 

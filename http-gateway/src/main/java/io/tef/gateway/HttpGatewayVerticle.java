@@ -30,6 +30,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new TaskRoutes(vertx, store, config.http().bodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
     new SuiteRoutes(vertx, store).mount(router);
+    new ResourceRoutes(vertx).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
         .requestHandler(router)
         .listen()

@@ -93,6 +93,32 @@ class RestartDurabilityTest {
     }
   }
 
+  /**
+   * kill -9 while a task holds a mutex: the dead node's hold would block the resource forever;
+   * the restarted node reclaims it (its attempt no longer runs) and both tasks run.
+   */
+  @Test
+  void aHoldLeftByACrashedNodeIsReclaimed() throws Exception {
+    try (NodeProcess first = NodeProcess.start(dataDir, "--demo-workers", "1");
+         Http http = new Http(vertx, first.awaitReady())) {
+      assertEquals(201, http.put("/api/resources/lock", new JsonObject().put("limit", 1)).statusCode());
+      http.post("/api/tasks", new JsonObject().put("task_type", "sleep").put("guid", "holder").put("resources", "lock")
+          .put("task_data", new JsonObject().put("ms", 1000)));
+      awaitTask(http, "holder", t -> "working".equals(t.getString("state")));
+      assertEquals(1, http.get("/api/resources/lock").bodyAsJsonObject().getInteger("held"));
+      first.kill();
+    }
+    try (NodeProcess second = NodeProcess.start(dataDir, "--demo-workers", "2");
+         Http http = new Http(vertx, second.awaitReady())) {
+      http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "after-crash").put("resources", "lock"));
+      JsonObject holder = awaitTask(http, "holder", t -> "completed".equals(t.getString("state")));
+      assertEquals(2, holder.getInteger("attempt"), "the attempt the crash cut short is fenced off");
+      awaitTask(http, "after-crash", t -> "completed".equals(t.getString("state")));
+      assertEquals(0, http.get("/api/resources/lock").bodyAsJsonObject().getInteger("held"));
+      second.terminate();
+    }
+  }
+
   /** Polls the task until the condition holds: the node is another process, so there is no event to await. */
   private static JsonObject awaitTask(Http http, String guid, Predicate<JsonObject> condition) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;

@@ -2,7 +2,15 @@ package io.tef.core.config;
 
 import io.tef.core.task.TaskDefaults;
 
+import io.tef.core.resource.ResourceDefinition;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.json.JsonObject;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -10,7 +18,7 @@ import java.util.Set;
  * {@code core/src/main/resources/tef-defaults.yaml} lists every key with its default.
  */
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
-                        Dispatcher dispatcher, Collective collective) {
+                        Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway");
 
@@ -33,11 +41,32 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
   }
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
-                           long retryBackoffBaseMs, long retryBackoffCapMs, long dispatchTimeoutMs) {
+                           long retryBackoffBaseMs, long retryBackoffCapMs, long dispatchTimeoutMs, String timezone) {
 
     public TaskDefaults taskDefaults() {
       return new TaskDefaults(defaultPriority, defaultTimeLimit, defaultMaxAttempts);
     }
+
+    /** The zone resource windows and cron schedules use unless they name their own. */
+    public ZoneId zone() {
+      return timezone == null || timezone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timezone);
+    }
+  }
+
+  /** The resources defined in configuration; written to the store when a dispatcher starts. */
+  public List<ResourceDefinition> resourceDefinitions() {
+    List<ResourceDefinition> defs = new ArrayList<>();
+    if (resources == null) {
+      return defs;
+    }
+    resources.forEach((name, def) -> {
+      try {
+        defs.add(ResourceDefinition.parse(name, def == null ? null : new JsonObject(def), dispatcher.zone(), "resources." + name + "."));
+      } catch (ValidationException e) {
+        throw new ConfigException(e.field() == null ? "resources." + name : e.field(), e.getMessage());
+      }
+    });
+    return defs;
   }
 
   public record Collective(long pingIntervalMs) {
@@ -73,6 +102,14 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(dispatcher.retryBackoffBaseMs() >= 0, "dispatcher.retry_backoff_base_ms", "must not be negative");
     require(dispatcher.retryBackoffCapMs() >= dispatcher.retryBackoffBaseMs(), "dispatcher.retry_backoff_cap_ms", "must be at least retry_backoff_base_ms");
     require(dispatcher.dispatchTimeoutMs() > 0, "dispatcher.dispatch_timeout_ms", "must be positive");
+    if (dispatcher.timezone() != null && !dispatcher.timezone().isBlank()) {
+      try {
+        ZoneId.of(dispatcher.timezone());
+      } catch (DateTimeException e) {
+        throw new ConfigException("dispatcher.timezone", "unknown time zone '" + dispatcher.timezone() + "' (use a region like Europe/Paris or UTC)");
+      }
+    }
+    resourceDefinitions();
     require(collective != null, "collective", "is missing");
     require(collective.pingIntervalMs() >= 100, "collective.ping_interval_ms", "must be at least 100, got " + collective.pingIntervalMs());
     return this;

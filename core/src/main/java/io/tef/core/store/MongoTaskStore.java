@@ -29,10 +29,15 @@ public final class MongoTaskStore implements TaskStore {
 
   /** A client shared by every verticle of this Vert.x instance that names the same store. */
   public static MongoTaskStore shared(Vertx vertx, String connectionString, String database) {
+    return new MongoTaskStore(sharedClient(vertx, connectionString, database));
+  }
+
+  /** One pool per store per Vert.x instance, whoever asks for it. */
+  static MongoClient sharedClient(Vertx vertx, String connectionString, String database) {
     JsonObject cfg = new JsonObject()
         .put("connection_string", connectionString)
         .put("db_name", database);
-    return new MongoTaskStore(MongoClient.createShared(vertx, cfg, "tef-store:" + connectionString + "/" + database));
+    return MongoClient.createShared(vertx, cfg, "tef-store:" + connectionString + "/" + database);
   }
 
   @Override
@@ -116,7 +121,7 @@ public final class MongoTaskStore implements TaskStore {
     return client.close();
   }
 
-  private static boolean isDuplicateKey(Throwable err) {
+  static boolean isDuplicateKey(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof com.mongodb.MongoException m && m.getCode() == DUPLICATE_KEY) {
         return true;
