@@ -120,23 +120,48 @@ final class Dispatcher {
     });
   }
 
-  /** Validates and stores a TEF envelope; the reply is sent only once the task is durable. */
+  /**
+   * Validates and stores a TEF envelope; the reply is sent only once the task is durable. A
+   * second submission of a guid changes nothing, unless the guid came from a unique key (or a
+   * repeating task's type): then it redefines the task.
+   */
   Future<JsonObject> submit(JsonObject envelope) {
     TaskEnvelope e = TaskEnvelope.parse(envelope, defaults);
     String guid = e.guid() != null ? e.guid() : UUID.randomUUID().toString();
     Task known = live.get(guid);
     if (known != null) {
-      return Future.succeededFuture(submitReply(known, false));
+      return e.keyed() ? redefine(known, e) : Future.succeededFuture(submitReply(known, false));
     }
     Task accepted = Task.accepted(e, guid, now(), nodeName);
     Task task = accepted.suiteGuid() != null && pausedSuites.contains(accepted.suiteGuid()) ? accepted.paused(nodeName) : accepted;
-    return store.insert(task).map((InsertOutcome outcome) -> {
+    return store.insert(task).compose((InsertOutcome outcome) -> {
       if (outcome.created() && !live.containsKey(guid)) {
         live.put(guid, outcome.task());
         enqueue(outcome.task());
       }
-      return submitReply(outcome.task(), outcome.created());
+      if (!outcome.created() && e.keyed()) {
+        Task current = live.get(guid);
+        return redefine(current != null ? current : outcome.task(), e);
+      }
+      return Future.succeededFuture(submitReply(outcome.task(), outcome.created()));
     });
+  }
+
+  /** Agenda's unique: the stored task takes the new definition; one that had ended runs again. */
+  private Future<JsonObject> redefine(Task existing, TaskEnvelope e) {
+    Instant runAt = e.runAt() != null ? io.tef.core.task.RunAt.parse(e.runAt(), now(), "run_at").truncatedTo(ChronoUnit.MILLIS)
+        : existing.state().terminal() ? now() : existing.runAt();
+    Task next = existing.redefined(e, runAt, nodeName);
+    live.put(next.guid(), next);
+    if (existing.state() == TaskState.QUEUED) {
+      queue.remove(next.guid(), existing.taskType());
+      cancelTimer(waiting, next.guid());
+    }
+    if (next.state() == TaskState.QUEUED) {
+      enqueue(next);
+    }
+    LOG.info("Task {} redefined by a submission with the same key ({})", next.guid(), next.state().wire());
+    return writer.save(next).map(v -> submitReply(next, false).put("updated", true));
   }
 
   private static JsonObject submitReply(Task task, boolean created) {
@@ -408,16 +433,41 @@ final class Dispatcher {
     }
   }
 
+  /**
+   * A task has ended: its final state is written, then published. A repeating task's run ends
+   * the same way (the run is published), but its document goes back to the queue for the next
+   * run, in the same write.
+   */
   private Future<JsonObject> finish(Task done) {
-    live.remove(done.guid());
+    Task next = done.repeat() != null && done.state() != TaskState.CANCELLED ? done.nextRun(nextRunAt(done), done.lastModifiedBy()) : null;
+    if (next == null) {
+      live.remove(done.guid());
+    } else {
+      live.put(next.guid(), next);
+    }
     releaseResources(done);
     cancelTimer(stallTimers, done.guid());
     cancelTimer(noteSaves, done.guid());
     freeWorkerOf(done);
-    return writer.save(done).map(v -> {
+    Future<Void> saved = writer.save(next != null ? next : done);
+    if (next != null) {
+      enqueue(next);
+    }
+    return saved.map(v -> {
       vertx.eventBus().publish(Addresses.EVENTS_TASKS, TaskJson.toView(done));
       return new JsonObject().put("recorded", true).put("state", done.state().wire());
     });
+  }
+
+  /**
+   * An interval counts from the run's start, a cron expression from now; a run that overran its
+   * interval is followed at once, never by a pile of missed runs.
+   */
+  private Instant nextRunAt(Task done) {
+    Instant now = now();
+    Instant from = done.repeat().isInterval() && done.startedAt() != null ? done.startedAt() : now;
+    Instant next = done.repeat().next(from, zone).truncatedTo(ChronoUnit.MILLIS);
+    return next.isBefore(now) ? now : next;
   }
 
   private Future<JsonObject> retry(Task failed) {

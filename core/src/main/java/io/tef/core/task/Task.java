@@ -33,7 +33,8 @@ public record Task(
     Instant finishedAt,
     Instant failedAt,
     String lastModifiedBy,
-    List<JsonObject> logs) {
+    List<JsonObject> logs,
+    Repeat repeat) {
 
   /** Log lines kept per task; older lines are dropped first. */
   public static final int MAX_LOGS = 100;
@@ -47,26 +48,26 @@ public record Task(
   public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy) {
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(),
         e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, null,
-        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of());
+        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat());
   }
 
   /** Given to a worker: the attempt number goes up and fences every older attempt. */
   public Task dispatched(String workerName, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, failReason,
-        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs);
+        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat);
   }
 
   public Task working(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.WORKING, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, now, now, finishedAt, failedAt, by, logs);
+        createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat);
   }
 
   public Task completed(Object taskResult, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat);
   }
 
   /** A failed attempt: counted, and either retried at {@code retryAt} or failed for good. */
@@ -74,14 +75,14 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, reason,
-        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs);
+        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat);
   }
 
   /** A progress report, clamped to 0..100. */
   public Task withProgress(int percent) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, Math.max(0, Math.min(100, percent)), result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat);
   }
 
   /** A log line from the worker; only the newest {@link #MAX_LOGS} are kept. */
@@ -90,27 +91,48 @@ public record Task(
     next.add(line);
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat);
   }
 
   /** Held with its suite: not dispatched until the suite is made ready again. */
   public Task paused(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.PAUSED, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat);
   }
 
   /** Cancelled by a client: terminal, whatever state it was in. */
   public Task cancelled(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.CANCELLED, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat);
+  }
+
+  /**
+   * A repeating task's run has ended: the same document waits for its next run. The run's
+   * result, reason and times stay readable until then; failures count again from zero.
+   */
+  public Task nextRun(Instant next, String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.QUEUED, attempt, null, 0, result, 0, failReason,
+        createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat);
+  }
+
+  /**
+   * A second submission under the same unique key: its definition replaces this one's. A task
+   * that had ended runs again; one waiting or running keeps its state.
+   */
+  public Task redefined(TaskEnvelope e, Instant runAt, String by) {
+    boolean again = state.terminal();
+    return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(), e.taskData(), e.suiteGuid(),
+        again ? TaskState.QUEUED : state, attempt, again ? null : worker, again ? 0 : progress, again ? null : result,
+        again ? 0 : failCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat());
   }
 
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */
   public Task requeued(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, null, failCount, failReason,
-        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs);
+        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat);
   }
 }

@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
  * request; REST, the event bus and AMQP all go through it.
  */
 public record TaskEnvelope(String guid, String taskType, int priority, List<String> resources,
-                           int timeLimit, int maxAttempts, Object taskData, String suiteGuid, Object runAt) {
+                           int timeLimit, int maxAttempts, Object taskData, String suiteGuid, Object runAt,
+                           Repeat repeat, boolean keyed) {
 
   private static final Set<String> FIELDS = Set.of("type", "task_type", "guid", "priority", "resources",
-      "time_limit", "max_attempts", "task_data", "suite_guid", "run_at");
+      "time_limit", "max_attempts", "task_data", "suite_guid", "run_at", "repeat_every", "repeat_timezone", "unique");
   /** Task types and resource names become parts of addresses and queue names, so keep them plain. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
   private static final int MAX_GUID_LENGTH = 200;
@@ -42,8 +43,51 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     int maxAttempts = integer(json, "max_attempts", defaults.maxAttempts(), 1);
     Object runAt = json.getValue("run_at");
     RunAt.parse(runAt, java.time.Instant.EPOCH, "run_at"); // checked now; resolved against the clock on acceptance
+    Repeat repeat = Repeat.parse(json.getValue("repeat_every"), json.getValue("repeat_timezone"));
+    Object unique = json.getValue("unique");
+    boolean keyed = false;
+    if (unique != null) {
+      if (guid != null) {
+        throw new ValidationException("unique", "give guid or unique, not both: a unique key chooses the guid");
+      }
+      guid = "unique:" + sha256(taskType + "\n" + canonical(unique, "unique"));
+      keyed = true;
+    } else if (repeat != null && guid == null) {
+      // Agenda's "single": one document per repeating task type unless a unique key says otherwise.
+      guid = "single:" + taskType;
+      keyed = true;
+    }
     return new TaskEnvelope(guid, taskType, priority, resources(json), timeLimit, maxAttempts,
-        json.getValue("task_data"), suiteGuid, runAt);
+        json.getValue("task_data"), suiteGuid, runAt, repeat, keyed);
+  }
+
+  /** The unique key as one string, the same whatever the order of an object's fields. */
+  private static String canonical(Object v, String field) {
+    if (v instanceof JsonObject o) {
+      if (o.isEmpty()) {
+        throw new ValidationException(field, "must not be empty");
+      }
+      StringBuilder b = new StringBuilder("{");
+      new java.util.TreeSet<>(o.fieldNames()).forEach(k -> b.append(io.vertx.core.json.Json.encode(k)).append(':').append(canonical(o.getValue(k), field)).append(','));
+      return b.append('}').toString();
+    }
+    if (v instanceof JsonArray a) {
+      StringBuilder b = new StringBuilder("[");
+      a.forEach(item -> b.append(canonical(item, field)).append(','));
+      return b.append(']').toString();
+    }
+    if (v instanceof String s && s.isBlank()) {
+      throw new ValidationException(field, "must not be blank");
+    }
+    return io.vertx.core.json.Json.encode(v);
+  }
+
+  private static String sha256(String s) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String name(JsonObject json, String field, boolean required) {

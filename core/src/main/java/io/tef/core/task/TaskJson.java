@@ -20,7 +20,7 @@ public final class TaskJson {
   public static JsonObject toDocument(Task t) {
     JsonObject doc = new JsonObject()
         .put("_id", t.guid())
-        .put("type", "normal")
+        .put("type", t.repeat() != null ? "single" : "normal")
         .put("name", t.taskType())
         .put("data", t.data())
         .put("priority", t.priority())
@@ -43,6 +43,8 @@ public final class TaskJson {
         .put("lastFinishedAt", date(t.finishedAt()))
         .put("failedAt", date(t.failedAt()))
         .put("disabled", false)
+        .put("repeatInterval", t.repeat() == null ? null : t.repeat().every())
+        .put("repeatTimezone", t.repeat() == null ? null : t.repeat().timezone())
         .put("lastModifiedBy", t.lastModifiedBy())
         .put("logs", t.logs().isEmpty() ? null : new JsonArray(new ArrayList<>(t.logs())));
     doc.getMap().values().removeIf(java.util.Objects::isNull);
@@ -67,7 +69,8 @@ public final class TaskJson {
         d.getString("failReason"), instant(d.getValue("createdAt")), instant(d.getValue("runAt")),
         instant(d.getValue("lockedAt")), instant(d.getValue("lastRunAt")),
         instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),
-        d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")));
+        d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")),
+        d.getString("repeatInterval") == null ? null : new Repeat(d.getString("repeatInterval"), d.getString("repeatTimezone")));
   }
 
   /** The task as REST, AMQP and the event bus show it. */
@@ -94,7 +97,9 @@ public final class TaskJson {
         .put("created_at", iso(t.createdAt()))
         .put("started_at", iso(t.startedAt()))
         .put("finished_at", iso(t.finishedAt()))
-        .put("failed_at", iso(t.failedAt()));
+        .put("failed_at", iso(t.failedAt()))
+        .put("repeat_every", t.repeat() == null ? null : t.repeat().every())
+        .put("repeat_timezone", t.repeat() == null ? null : t.repeat().timezone());
   }
 
   private static List<JsonObject> logs(JsonArray a) {

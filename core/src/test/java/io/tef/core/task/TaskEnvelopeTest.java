@@ -74,4 +74,19 @@ class TaskEnvelopeTest {
     assertTrue(e.getMessage().length() > 5, e.getMessage());
     assertEquals(field, e.toJson().getString("field"));
   }
+
+  @org.junit.jupiter.api.Test
+  void aUniqueKeyChoosesTheGuidWhateverTheOrderOfItsFields() {
+    TaskDefaults d = new TaskDefaults(1, 600, 3);
+    TaskEnvelope a = TaskEnvelope.parse(new io.vertx.core.json.JsonObject("{\"task_type\": \"mail\", \"unique\": {\"user\": 5, \"kind\": \"digest\"}}"), d);
+    TaskEnvelope b = TaskEnvelope.parse(new io.vertx.core.json.JsonObject("{\"task_type\": \"mail\", \"unique\": {\"kind\": \"digest\", \"user\": 5}}"), d);
+    TaskEnvelope other = TaskEnvelope.parse(new io.vertx.core.json.JsonObject("{\"task_type\": \"mail\", \"unique\": {\"kind\": \"digest\", \"user\": 6}}"), d);
+    org.junit.jupiter.api.Assertions.assertEquals(a.guid(), b.guid());
+    org.junit.jupiter.api.Assertions.assertNotEquals(a.guid(), other.guid());
+    org.junit.jupiter.api.Assertions.assertTrue(a.keyed());
+    org.junit.jupiter.api.Assertions.assertEquals("unique", org.junit.jupiter.api.Assertions.assertThrows(ValidationException.class,
+        () -> TaskEnvelope.parse(new io.vertx.core.json.JsonObject("{\"task_type\": \"mail\", \"guid\": \"g\", \"unique\": \"k\"}"), d)).field());
+    TaskEnvelope repeating = TaskEnvelope.parse(new io.vertx.core.json.JsonObject("{\"task_type\": \"report\", \"repeat_every\": \"1 hour\"}"), d);
+    org.junit.jupiter.api.Assertions.assertEquals("single:report", repeating.guid(), "Agenda's single: one document per repeating type");
+  }
 }
