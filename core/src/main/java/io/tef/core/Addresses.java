@@ -25,6 +25,16 @@ public final class Addresses {
   public static final String COLLECTIVE_GET_WORKERS = "tef.collective.get_workers";
   /** Registration handshake (Qworker's worker:initialize). */
   public static final String REGISTRY_REGISTER = "tef.registry.register";
+  /**
+   * Keepers catching up: a {@link io.tef.core.protocol.ResultsQuery} answered with
+   * {@code {"results": [task views]}}, terminal tasks of the types, oldest first.
+   */
+  public static final String KEEPERS_RESULTS = "tef.keepers.results";
+  /**
+   * Keeper checkpoints: {@code {"action": "load", "keeper"}} answered {@code {"checkpoint": {...} | null}};
+   * {@code {"action": "save", "keeper", "task_types", "finished_at", "guid"}} answered {@code {"checkpoint": {...}}}.
+   */
+  public static final String KEEPERS_CHECKPOINT = "tef.keepers.checkpoint";
   /** Every task that reaches a terminal state is published here. */
   public static final String EVENTS_TASKS = "tef.events.tasks";
   /** Worker life-cycle events: registered, offline. */

@@ -53,6 +53,7 @@ public final class DispatcherVerticle extends VerticleBase {
                 LOG.warn("Ignored a bad worker presence message {}: {}", m.body(), e.getMessage());
               }
             }).completion())))
+        .compose(v -> new KeeperService(store, store.keeperCheckpoints()).register(vertx))
         .compose(v -> learnLiveWorkers())
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
   }

@@ -1,5 +1,6 @@
 package io.tef.core.store;
 
+import io.tef.core.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
@@ -47,6 +48,9 @@ public final class MongoTaskStore implements TaskStore {
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("state", 1).put("name", 1), new IndexOptions().name("state_name")),
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("suiteGuid", 1), new IndexOptions().name("suite")),
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("createdAt", -1), new IndexOptions().name("created")),
+        // keepers catching up: finishedAfter
+        client.createIndexWithOptions(COLLECTION, new JsonObject().put("name", 1).put("state", 1).put("lastFinishedAt", 1),
+            new IndexOptions().name("name_state_finished")),
         client.createIndexWithOptions(COLLECTION, new JsonObject()
             .put("name", 1).put("nextRunAt", 1).put("priority", -1).put("lockedAt", 1).put("disabled", 1),
             new IndexOptions().name("findAndLockNextJobIndex"))
@@ -107,6 +111,28 @@ public final class MongoTaskStore implements TaskStore {
       });
       return counts;
     });
+  }
+
+  @Override
+  public Future<List<Task>> finishedAfter(List<String> taskTypes, ResultPosition after, int limit) {
+    JsonArray terminal = new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList());
+    JsonObject query = new JsonObject()
+        .put("name", new JsonObject().put("$in", new JsonArray(List.copyOf(taskTypes))))
+        .put("state", new JsonObject().put("$in", terminal));
+    if (after != null) {
+      JsonObject at = new JsonObject().put("$date", after.finishedAt().toString());
+      query.put("$or", new JsonArray()
+          .add(new JsonObject().put("lastFinishedAt", new JsonObject().put("$gt", at)))
+          .add(new JsonObject().put("lastFinishedAt", at).put("_id", new JsonObject().put("$gt", after.guid()))));
+    }
+    FindOptions options = new FindOptions().setLimit(limit).setSort(new JsonObject().put("lastFinishedAt", 1).put("_id", 1));
+    return client.findWithOptions(COLLECTION, query, options)
+        .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
+  }
+
+  /** Keeper checkpoints, through the same client. */
+  public KeeperCheckpoints keeperCheckpoints() {
+    return new KeeperCheckpoints(client);
   }
 
   @Override

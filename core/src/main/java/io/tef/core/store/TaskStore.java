@@ -1,5 +1,6 @@
 package io.tef.core.store;
 
+import io.tef.core.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskQuery;
 import io.vertx.core.Future;
@@ -29,6 +30,13 @@ public interface TaskStore {
 
   /** How many tasks of the suite are in each state (states with none are left out). */
   Future<java.util.Map<String, Long>> countByState(String suiteGuid);
+
+  /**
+   * Terminal tasks (completed, failed, cancelled) of these types that finished after
+   * {@code after} (null: from the oldest), ordered by finish time then guid, at most
+   * {@code limit}: what a keeper missed. Not on the dispatch path: the embedded store scans.
+   */
+  Future<List<Task>> finishedAfter(List<String> taskTypes, ResultPosition after, int limit);
 
   /** Every task not yet in a terminal state; read once when a dispatcher starts. */
   Future<List<Task>> unfinished();

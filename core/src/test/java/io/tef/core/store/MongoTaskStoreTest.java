@@ -1,5 +1,6 @@
 package io.tef.core.store;
 
+import io.tef.core.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskDefaults;
 import io.tef.core.task.TaskEnvelope;
@@ -101,6 +102,55 @@ class MongoTaskStoreTest {
     assertEquals(List.of("3"), await(store.list(new TaskQuery(TaskState.COMPLETED, null, null, 100))).stream().map(Task::guid).toList());
     assertEquals(1, await(store.list(new TaskQuery(null, null, null, 1))).size());
     assertEquals(List.of("1", "2"), await(store.unfinished()).stream().map(Task::guid).sorted().toList());
+  }
+
+  @Test
+  void finishedAfterPagesThroughTerminalTasksOfItsTypesInFinishOrder() throws Exception {
+    Instant t0 = Instant.parse("2030-01-01T09:00:00Z");
+    // Inserted out of order; "b" and "c" finish in the same millisecond, so the guid decides.
+    await(store.save(finish(task("c", "email", null), t0.plusMillis(5), "ok")));
+    await(store.save(finish(task("a", "email", null), t0, "ok")));
+    await(store.save(finish(task("b", "email", null), t0.plusMillis(5), "ok")));
+    Task failed = Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", "sms").put("max_attempts", 1), TaskDefaults.TEF),
+        "d", t0, "test");
+    await(store.insert(failed));
+    await(store.save(failed.dispatched("w", t0, "n").attemptFailed("no signal", t0.plusMillis(9), null, "w")));
+    Task cancelled = task("e", "email", null);
+    await(store.insert(cancelled));
+    await(store.save(cancelled.cancelled(t0.plusMillis(7), "n")));
+    await(store.insert(task("queued", "email", null)));
+    await(store.save(finish(task("other", "print", null), t0.plusMillis(1), "ok")));
+
+    List<String> types = List.of("email", "sms");
+    assertEquals(List.of("a", "b", "c", "e", "d"), guids(store.finishedAfter(types, null, 100)));
+    assertEquals(List.of("a", "b"), guids(store.finishedAfter(types, null, 2)));
+    assertEquals(List.of("c", "e"), guids(store.finishedAfter(types, new ResultPosition(t0.plusMillis(5), "b"), 2)));
+    assertEquals(List.of("d"), guids(store.finishedAfter(types, new ResultPosition(t0.plusMillis(7), "e"), 2)));
+    assertEquals(List.of(), guids(store.finishedAfter(types, new ResultPosition(t0.plusMillis(9), "d"), 2)));
+    assertEquals(List.of("other"), guids(store.finishedAfter(List.of("print"), null, 10)));
+  }
+
+  @Test
+  void keeperCheckpointsAreSavedOverAndLoadedByName() throws Exception {
+    KeeperCheckpoints checkpoints = store.keeperCheckpoints();
+    assertNull(await(checkpoints.load("billing")));
+    Instant at = Instant.parse("2030-01-01T09:00:00.123Z");
+    await(checkpoints.save(new KeeperCheckpoint("billing", List.of("email"), new ResultPosition(at, "g1"), null)));
+    await(checkpoints.save(new KeeperCheckpoint("billing", List.of("email", "sms"), new ResultPosition(at.plusSeconds(1), "g2"), null)));
+    KeeperCheckpoint loaded = await(checkpoints.load("billing"));
+    assertEquals(new ResultPosition(at.plusSeconds(1), "g2"), loaded.position());
+    assertEquals(List.of("email", "sms"), loaded.taskTypes());
+    assertTrue(loaded.updatedAt() != null);
+    assertNull(await(checkpoints.load("other")));
+  }
+
+  private Task finish(Task t, Instant at, Object result) throws Exception {
+    await(store.insert(t));
+    return t.dispatched("w", at, "n").completed(result, at, "w");
+  }
+
+  private static List<String> guids(Future<List<Task>> tasks) throws Exception {
+    return await(tasks).stream().map(Task::guid).toList();
   }
 
   @Test

@@ -1,0 +1,34 @@
+package io.tef.core.task;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * Where a terminal task stands in the order keepers read results: by the time it finished,
+ * then by guid, so two tasks finished in the same millisecond still have a fixed order.
+ */
+public record ResultPosition(Instant finishedAt, String guid) implements Comparable<ResultPosition> {
+
+  private static final Comparator<ResultPosition> ORDER =
+      Comparator.comparing(ResultPosition::finishedAt).thenComparing(ResultPosition::guid);
+
+  public ResultPosition {
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    Objects.requireNonNull(guid, "guid");
+  }
+
+  /** The position of a terminal task. */
+  public static ResultPosition of(Task t) {
+    return new ResultPosition(t.finishedAt(), t.guid());
+  }
+
+  @Override
+  public int compareTo(ResultPosition o) {
+    return ORDER.compare(this, o);
+  }
+
+  public boolean isAfter(ResultPosition o) {
+    return compareTo(o) > 0;
+  }
+}

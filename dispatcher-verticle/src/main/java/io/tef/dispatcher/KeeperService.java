@@ -1,0 +1,72 @@
+package io.tef.dispatcher;
+
+import io.tef.core.Addresses;
+import io.tef.core.protocol.Fields;
+import io.tef.core.protocol.Replies;
+import io.tef.core.protocol.ResultsQuery;
+import io.tef.core.store.KeeperCheckpoint;
+import io.tef.core.store.KeeperCheckpoints;
+import io.tef.core.store.TaskStore;
+import io.tef.core.task.TaskJson;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Function;
+
+/**
+ * The store side of keepers: answers {@link Addresses#KEEPERS_RESULTS} (the results a keeper
+ * missed) and {@link Addresses#KEEPERS_CHECKPOINT} (load and save its checkpoint). Lives with the
+ * dispatcher because the dispatcher owns the store; none of it touches dispatch state.
+ */
+final class KeeperService {
+
+  private final TaskStore store;
+  private final KeeperCheckpoints checkpoints;
+
+  KeeperService(TaskStore store, KeeperCheckpoints checkpoints) {
+    this.store = store;
+    this.checkpoints = checkpoints;
+  }
+
+  /** Registers both consumers; completes once they are registered. */
+  Future<Void> register(Vertx vertx) {
+    return Future.all(
+        vertx.eventBus().<Object>consumer(Addresses.KEEPERS_RESULTS, m -> answer(m, body -> results(ResultsQuery.fromJson(Fields.object(body))))).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.KEEPERS_CHECKPOINT, m -> answer(m, body -> checkpoint(Fields.object(body)))).completion())
+        .mapEmpty();
+  }
+
+  private Future<JsonObject> results(ResultsQuery q) {
+    return store.finishedAfter(q.taskTypes(), q.after(), q.limit()).map(tasks -> {
+      JsonArray views = new JsonArray();
+      tasks.forEach(t -> views.add(TaskJson.toView(t)));
+      return new JsonObject().put("results", views);
+    });
+  }
+
+  private Future<JsonObject> checkpoint(JsonObject message) {
+    String action = Fields.requireString(message, "action");
+    return switch (action) {
+      case "load" -> checkpoints.load(KeeperCheckpoint.keeperName(message))
+          .map(c -> new JsonObject().put("checkpoint", c == null ? null : c.toJson()));
+      case "save" -> checkpoints.save(KeeperCheckpoint.fromJson(message))
+          .map(c -> new JsonObject().put("checkpoint", c.toJson()));
+      default -> throw new ValidationException("action", "must be load or save, got '" + action + "'");
+    };
+  }
+
+  private static void answer(Message<Object> m, Function<Object, Future<JsonObject>> handler) {
+    Future<JsonObject> result;
+    try {
+      result = handler.apply(m.body());
+    } catch (RuntimeException e) {
+      Replies.fail(m, e);
+      return;
+    }
+    result.onSuccess(m::reply).onFailure(err -> Replies.fail(m, err));
+  }
+}
