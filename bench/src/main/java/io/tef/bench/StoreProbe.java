@@ -31,7 +31,7 @@ final class StoreProbe {
     List<Task> tasks = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       tasks.add(Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", "store-probe"), TaskDefaults.TEF),
-          "probe-" + i, now, "bench"));
+          "probe-" + i, now, "bench", "bench"));
     }
     double inserts = run(vertx, tasks, inFlight, t -> store.insert(t).mapEmpty());
     double replaces = run(vertx, tasks, inFlight, t -> store.save(t.dispatched("probe", now, "bench").working(now, "probe")));

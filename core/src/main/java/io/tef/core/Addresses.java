@@ -48,6 +48,15 @@ public final class Addresses {
   public static final String EVENTS_RESOURCES = "tef.events.resources";
 
   private static final String WORKER_PREFIX = "tef.worker.";
+  private static final String DISPATCHER_PREFIX = "tef.dispatcher.instance.";
+
+  /**
+   * One dispatcher instance's own address: reports, cancels and control messages for the tasks
+   * it answers for. Dispatches carry it as {@code report_to}; the shared addresses forward there.
+   */
+  public static String dispatcher(String instance) {
+    return DISPATCHER_PREFIX + instance;
+  }
 
   /** The address a worker receives its tasks on. */
   public static String worker(String name) {

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import io.tef.core.resource.ResourceDefinition;
 import io.tef.core.resource.ResourceHold;
+import io.tef.core.store.LeaseStore;
 import io.tef.core.store.ResourceStore;
+import io.vertx.core.eventbus.ReplyException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +78,12 @@ final class Dispatcher {
   /** Attempts whose workers were told to abandon them and have not answered: their resources stay held. */
   private final java.util.Set<String> abandoning = new java.util.HashSet<>();
 
-  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, TefConfig config, Clock clock) {
+  /** A worker's task while it runs another dispatcher's task: busy, but not for us. */
+  private static final String BUSY_ELSEWHERE = "(busy elsewhere)";
+  private final Ownership ownership;
+  private final LeaseStore leases;
+
+  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, LeaseStore leases, TefConfig config, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
     this.store = store;
@@ -90,34 +97,64 @@ final class Dispatcher {
     this.defaults = config.dispatcher().taskDefaults();
     this.backoff = new RetryBackoff(config.dispatcher().retryBackoffBaseMs(), config.dispatcher().retryBackoffCapMs());
     this.dispatchTimeoutMs = config.dispatcher().dispatchTimeoutMs();
+    this.leases = leases;
+    this.ownership = new Ownership(vertx, leases, store, clock, instance, nodeName, config.dispatcher().leaseRenewMs(),
+        config.dispatcher().leaseTtlMs(), this::adopt, this::dispatchAll, this::letGo);
+  }
+
+  String instance() {
+    return instance;
+  }
+
+  /** The other live dispatchers, which control messages are passed on to. */
+  List<String> otherDispatchers() {
+    return ownership.liveOthers();
+  }
+
+  Future<JsonObject> forwardControl(String other, JsonObject message) {
+    return forward(other, "control", message);
   }
 
   /**
-   * Takes over the unfinished tasks in the store. A task that was dispatched or working when the
-   * last dispatcher stopped goes back to the queue; its old attempt is fenced off by the next.
+   * Takes the lease, then the unfinished tasks this dispatcher now answers for: those of dead
+   * dispatchers (its own earlier run included), never those of a live one.
    */
   Future<Void> recover() {
-    return gate.start(configuredResources).compose(v -> store.unfinished()).map(tasks -> {
-      int requeued = 0;
-      // Submission order survives a restart: equal priorities stay first come, first served.
-      List<Task> ordered = tasks.stream()
-          .sorted(Comparator.comparing(Task::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Task::guid))
-          .toList();
-      for (Task t : ordered) {
-        if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
-          t = t.requeued(nodeName);
-          writer.save(t);
-          requeued++;
-        }
-        live.put(t.guid(), t);
-        if (t.state() == TaskState.PAUSED && t.suiteGuid() != null) {
-          pausedSuites.add(t.suiteGuid());
-        }
-        enqueue(t);
-      }
-      LOG.info("Recovered {} unfinished tasks from the store ({} were running and are queued again)", tasks.size(), requeued);
+    return gate.start(configuredResources).compose(v -> ownership.start()).map(tasks -> {
+      adopt(tasks);
       return null;
     });
+  }
+
+  /**
+   * Answers for these stored tasks from now on. One that was dispatched or working when its
+   * dispatcher died goes back to the queue; its old attempt is fenced off by the next.
+   */
+  private void adopt(List<Task> tasks) {
+    int requeued = 0;
+    int adopted = 0;
+    // Submission order survives a restart: equal priorities stay first come, first served.
+    List<Task> ordered = tasks.stream()
+        .sorted(Comparator.comparing(Task::createdAt, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Task::guid))
+        .toList();
+    for (Task stored : ordered) {
+      if (live.containsKey(stored.guid())) {
+        continue;
+      }
+      Task t = stored.withOwner(instance);
+      if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
+        t = t.requeued(nodeName);
+        writer.save(t);
+        requeued++;
+      }
+      live.put(t.guid(), t);
+      if (t.state() == TaskState.PAUSED && t.suiteGuid() != null) {
+        pausedSuites.add(t.suiteGuid());
+      }
+      enqueue(t);
+      adopted++;
+    }
+    LOG.info("Dispatcher {} answers for {} unfinished tasks from the store ({} were running and are queued again)", instance, adopted, requeued);
   }
 
   /**
@@ -125,14 +162,17 @@ final class Dispatcher {
    * second submission of a guid changes nothing, unless the guid came from a unique key (or a
    * repeating task's type): then it redefines the task.
    */
-  Future<JsonObject> submit(JsonObject envelope) {
+  Future<JsonObject> submit(JsonObject envelope, boolean forwarded) {
     TaskEnvelope e = TaskEnvelope.parse(envelope, defaults);
+    if (ownership.lost()) {
+      throw new ValidationException(503, null, "this dispatcher was taken over by another and accepts nothing more; try again");
+    }
     String guid = e.guid() != null ? e.guid() : UUID.randomUUID().toString();
     Task known = live.get(guid);
     if (known != null) {
       return e.keyed() ? redefine(known, e) : Future.succeededFuture(submitReply(known, false));
     }
-    Task accepted = Task.accepted(e, guid, now(), nodeName);
+    Task accepted = Task.accepted(e, guid, now(), nodeName, instance);
     Task task = accepted.suiteGuid() != null && pausedSuites.contains(accepted.suiteGuid()) ? accepted.paused(nodeName) : accepted;
     return store.insert(task).compose((InsertOutcome outcome) -> {
       if (outcome.created() && !live.containsKey(guid)) {
@@ -141,11 +181,43 @@ final class Dispatcher {
       }
       if (!outcome.created() && e.keyed()) {
         Task current = live.get(guid);
-        return redefine(current != null ? current : outcome.task(), e);
+        if (current != null) {
+          return redefine(current, e);
+        }
+        return redefineStored(outcome.task(), e, envelope, forwarded);
       }
       return Future.succeededFuture(submitReply(outcome.task(), outcome.created()));
     });
   }
+
+  /**
+   * A keyed submission of a task this dispatcher does not hold: the dispatcher that answers for
+   * it redefines it; an ended task is revived by whoever claims it first.
+   */
+  private Future<JsonObject> redefineStored(Task stored, TaskEnvelope e, JsonObject envelope, boolean forwarded) {
+    if (!stored.state().terminal()) {
+      String owner = ownership.liveOwner(stored.owner());
+      if (owner != null && !owner.equals(instance) && !forwarded) {
+        return forward(owner, "submit", envelope);
+      }
+      throw new ValidationException(503, "guid", "task '" + stored.guid() + "' belongs to a dispatcher that is being taken over; submit again shortly");
+    }
+    return leases.takeOver("revive:" + stored.guid() + "#" + stored.attempt() + "@" + stored.finishedAt(), instance).compose(won -> {
+      if (!won) {
+        return Future.succeededFuture(submitReply(stored, false));
+      }
+      return redefine(stored.withOwner(instance), e);
+    });
+  }
+
+  /** Hands a message to the dispatcher instance that answers for its task, and relays its answer. */
+  private Future<JsonObject> forward(String owner, String op, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.dispatcher(owner), body,
+        new DeliveryOptions().setSendTimeout(dispatchTimeoutMs).addHeader(OP, op).addHeader(FORWARDED, "true")).map(m -> m.body());
+  }
+
+  static final String OP = "op";
+  static final String FORWARDED = "forwarded";
 
   /** Agenda's unique: the stored task takes the new definition; one that had ended runs again. */
   private Future<JsonObject> redefine(Task existing, TaskEnvelope e) {
@@ -172,8 +244,17 @@ final class Dispatcher {
    * A worker's report. Anything but the current attempt of a running task is refused and not
    * recorded: this is the fence that makes completion exactly-once.
    */
-  Future<JsonObject> report(TaskReport r) {
+  Future<JsonObject> report(TaskReport r, boolean forwarded) {
     Task t = live.get(r.guid());
+    if (t == null && !forwarded) {
+      return store.find(r.guid()).compose(stored -> {
+        String owner = stored == null ? null : ownership.liveOwner(stored.owner());
+        if (owner != null && !owner.equals(instance)) {
+          return forward(owner, "report", r.toJson());
+        }
+        return report(r, true);
+      });
+    }
     if (t == null || t.attempt() != r.attempt() || !r.worker().equals(t.worker())
         || (t.state() != TaskState.DISPATCHED && t.state() != TaskState.WORKING)) {
       throw new ValidationException(409, "attempt", "refused: task " + r.guid() + " attempt " + r.attempt()
@@ -294,12 +375,19 @@ final class Dispatcher {
   }
 
   /** Cancels a task: a queued one at once, a running one too, its worker told to abandon it. */
-  Future<JsonObject> cancel(String guid) {
+  Future<JsonObject> cancel(String guid, boolean forwarded) {
     Task t = live.get(guid);
     if (t == null) {
-      return store.find(guid).map(stored -> {
+      return store.find(guid).compose(stored -> {
         if (stored == null) {
           throw new ValidationException(404, "guid", "no task with guid '" + guid + "'");
+        }
+        String owner = stored.state().terminal() ? null : ownership.liveOwner(stored.owner());
+        if (owner != null && !owner.equals(instance) && !forwarded) {
+          return forward(owner, "cancel", new JsonObject().put("guid", guid));
+        }
+        if (!stored.state().terminal()) {
+          throw new ValidationException(503, "guid", "task '" + guid + "' belongs to a dispatcher that is being taken over; cancel again shortly");
         }
         throw new ValidationException(409, "guid", "task '" + guid + "' is " + stored.state().wire() + " already");
       });
@@ -352,7 +440,7 @@ final class Dispatcher {
   /** TEF's stop_suite: every unfinished task of the suite is cancelled; running ones are abandoned by their workers. */
   Future<JsonObject> stopSuite(String suite) {
     pausedSuites.remove(suite);
-    List<Future<JsonObject>> cancels = suiteTasks(suite).stream().map(t -> cancel(t.guid())).toList();
+    List<Future<JsonObject>> cancels = suiteTasks(suite).stream().map(t -> cancel(t.guid(), true)).toList();
     LOG.info("Suite {} stopped: {} tasks cancelled", suite, cancels.size());
     return Future.join(cancels).map(v -> new JsonObject().put("suite_guid", suite).put("cancelled", cancels.size()));
   }
@@ -419,6 +507,23 @@ final class Dispatcher {
     }
     LOG.info("STATE_CHANGE|{}|{}", state.wire(), next.wire());
     state = next;
+    dispatchAll();
+  }
+
+  /**
+   * Taken over by another dispatcher: every task here is that one's now. Forget them all, so
+   * that their reports are passed on to it (and fenced by attempt) instead of recorded here.
+   */
+  private void letGo() {
+    List.of(waiting, stallTimers, noteSaves).forEach(timers -> {
+      timers.values().forEach(vertx::cancelTimer);
+      timers.clear();
+    });
+    live.clear();
+    queue.clear();
+  }
+
+  private void dispatchAll() {
     if (state == DispatcherState.RUNNING) {
       for (String type : queue.types()) {
         dispatchType(type);
@@ -485,6 +590,17 @@ final class Dispatcher {
 
   void presence(WorkerPresence p) {
     WorkerPool.Worker known = workers.get(p.name());
+    if (p.event() == WorkerPresence.Event.IDLE) {
+      if (known != null && known.instance.equals(p.instance())) {
+        if (BUSY_ELSEWHERE.equals(known.guid)) {
+          workers.release(known);
+          dispatchTo(known);
+        } else if (known.guid != null) {
+          known.idleHint = true; // it may turn our dispatch away before this news reached us
+        }
+      }
+      return;
+    }
     if (p.up()) {
       if (known != null && known.instance.equals(p.instance())) {
         return;
@@ -548,7 +664,7 @@ final class Dispatcher {
 
   /** Gives queued tasks of this type to idle workers while there are both. */
   private void dispatchType(String taskType) {
-    if (state != DispatcherState.RUNNING) {
+    if (state != DispatcherState.RUNNING || !ownership.mayDispatch()) {
       return;
     }
     WorkerPool.Worker w;
@@ -559,7 +675,7 @@ final class Dispatcher {
 
   /** Gives an idle worker the best queued task among its task types. */
   private void dispatchTo(WorkerPool.Worker w) {
-    while (w.guid == null && state == DispatcherState.RUNNING) {
+    while (w.guid == null && state == DispatcherState.RUNNING && ownership.mayDispatch()) {
       String bestType = null;
       TaskQueue.Entry best = null;
       for (String type : w.taskTypes) {
@@ -593,7 +709,7 @@ final class Dispatcher {
     live.put(t.guid(), t);
     workers.assign(w, t.guid());
     if (holds.isEmpty()) {
-      send(t, w);
+      send(t, w, entry);
       return;
     }
     gate.commit(t.guid(), t.attempt(), holds).onComplete(ar -> {
@@ -601,7 +717,7 @@ final class Dispatcher {
       boolean stillOurs = now != null && now.attempt() == t.attempt() && now.state() == TaskState.DISPATCHED;
       if (ar.succeeded() && ar.result()) {
         if (stillOurs) {
-          send(t, w);
+          send(t, w, entry);
         } else {
           gate.release(t.guid(), t.attempt()); // cancelled meanwhile
         }
@@ -642,10 +758,12 @@ final class Dispatcher {
     }
   }
 
-  private void send(Task t, WorkerPool.Worker w) {
-    JsonObject message = new JsonObject().put("type", "task").put("task", TaskJson.toView(t)).put("attempt", t.attempt());
+  private void send(Task t, WorkerPool.Worker w, TaskQueue.Entry entry) {
+    JsonObject message = new JsonObject().put("type", "task").put("task", TaskJson.toView(t)).put("attempt", t.attempt())
+        .put("report_to", Addresses.dispatcher(instance));
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
         .onSuccess(reply -> {
+          w.idleHint = false;
           // Taking the task is starting it; a worker that also reports "working" changes nothing.
           Task now = live.get(t.guid());
           if (now != null && now.attempt() == t.attempt() && w.name.equals(now.worker())) {
@@ -654,11 +772,30 @@ final class Dispatcher {
         })
         .onFailure(err -> {
           Task now = live.get(t.guid());
-          if (now != null && now.attempt() == t.attempt() && now.state() == TaskState.DISPATCHED) {
-            LOG.warn("Worker {} did not take task {} attempt {}: {}", w.name, t.guid(), t.attempt(), err.getMessage());
-            if (workers.get(w.name) == w) {
-              lose(w, "it did not take a task");
+          if (now == null || now.attempt() != t.attempt() || now.state() != TaskState.DISPATCHED) {
+            return;
+          }
+          if (err instanceof ReplyException re && re.failureCode() == 409 && String.valueOf(re.getMessage()).startsWith("busy")) {
+            // Another dispatcher's task runs there: the task goes back in its place, the worker
+            // is tried again when it says it is idle.
+            releaseResources(now);
+            live.put(now.guid(), now.requeued(nodeName));
+            queue.readd(entry);
+            if (workers.get(w.name) == w && t.guid().equals(w.guid)) {
+              if (w.idleHint) {
+                w.idleHint = false;
+                workers.release(w);
+                dispatchTo(w);
+              } else {
+                workers.assign(w, BUSY_ELSEWHERE);
+              }
             }
+            dispatchType(t.taskType());
+            return;
+          }
+          LOG.warn("Worker {} did not take task {} attempt {}: {}", w.name, t.guid(), t.attempt(), err.getMessage());
+          if (workers.get(w.name) == w) {
+            lose(w, "it did not take a task");
           }
         });
   }
@@ -684,7 +821,8 @@ final class Dispatcher {
         writer.save(t); // keep the last progress and log lines of a graceful stop
       }
     });
-    return writer.drain();
+    // The lease goes last, once every write is in: whoever takes over reads the final states.
+    return writer.drain().compose(v -> ownership.stop().otherwiseEmpty());
   }
 
 }

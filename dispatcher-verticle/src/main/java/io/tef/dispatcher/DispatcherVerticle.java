@@ -9,6 +9,7 @@ import io.tef.core.protocol.DispatcherState;
 import io.tef.core.protocol.TaskReport;
 import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.store.MongoTaskStore;
+import io.tef.core.store.LeaseStore;
 import io.tef.core.store.ResourceStore;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Function;
 
 /** Hands each task to an idle worker of its type; the event-bus face of {@link Dispatcher}. */
@@ -29,6 +31,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private MongoTaskStore store;
   private ResourceStore resources;
+  private LeaseStore leases;
   private Dispatcher dispatcher;
 
   @Override
@@ -36,14 +39,16 @@ public final class DispatcherVerticle extends VerticleBase {
     TefConfig config = ConfigLoader.fromJson(config());
     store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     resources = ResourceStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    dispatcher = new Dispatcher(vertx, store, resources, config, Clock.systemUTC());
+    leases = LeaseStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    dispatcher = new Dispatcher(vertx, store, resources, leases, config, Clock.systemUTC());
     return store.start()
         .compose(v -> dispatcher.recover())
         .compose(v -> Future.all(java.util.List.of(
-            vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> answer(m, body -> dispatcher.submit(Fields.object(body)))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body))))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid")))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> answer(m, body -> control(Fields.object(body)))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> answer(m, body -> dispatcher.submit(Fields.object(body), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body)), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid"), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> answer(m, body -> control(Fields.object(body), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.dispatcher(dispatcher.instance()), m -> answer(m, body -> own(m.headers().get(Dispatcher.OP), Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCES, m -> dispatcher.resourceEvent(m.body())).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_WORKERS, m -> {
@@ -58,10 +63,27 @@ public final class DispatcherVerticle extends VerticleBase {
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
   }
 
-  /** TEF's dispatcher control messages. */
-  private Future<JsonObject> control(JsonObject message) {
+  /**
+   * A message on this dispatcher's own address: its worker's report (dispatches carry the
+   * address), or a message another dispatcher passed on because this one answers for the task.
+   */
+  private Future<JsonObject> own(String op, JsonObject body) {
+    return switch (op == null ? "report" : op) {
+      case "report" -> dispatcher.report(TaskReport.fromJson(body), true);
+      case "cancel" -> dispatcher.cancel(Fields.requireString(body, "guid"), true);
+      case "submit" -> dispatcher.submit(body, true);
+      case "control" -> control(body, true);
+      default -> throw new ValidationException("op", "unknown operation '" + op + "'");
+    };
+  }
+
+  /**
+   * TEF's dispatcher control messages. Each dispatcher applies them to the tasks it answers for;
+   * the one that receives a message passes it on to the others and adds up their answers.
+   */
+  private Future<JsonObject> control(JsonObject message, boolean forwarded) {
     String type = Fields.requireString(message, "type");
-    return switch (type) {
+    Future<JsonObject> local = switch (type) {
       case "set_state" -> {
         dispatcher.setState(DispatcherState.parse(message.getValue("data"), "data"));
         yield Future.succeededFuture(new JsonObject().put("response", dispatcher.state().wire()));
@@ -73,6 +95,28 @@ public final class DispatcherVerticle extends VerticleBase {
       default -> throw new ValidationException("type", "unknown control message type '" + type
           + "'; one of set_state, get_state, pause_suite, ready_suite, stop_suite");
     };
+    if (forwarded || type.equals("get_state")) {
+      return local;
+    }
+    List<Future<JsonObject>> others = dispatcher.otherDispatchers().stream()
+        .map(other -> dispatcher.forwardControl(other, message)
+            .onFailure(err -> LOG.warn("Dispatcher {} did not take control message {}: {}", other, type, err.getMessage())))
+        .toList();
+    return local.compose(mine -> Future.join(others).transform(ar -> {
+      JsonObject total = mine.copy();
+      if (total.getValue("response") instanceof JsonObject counts) {
+        for (Future<JsonObject> f : others) {
+          if (f.succeeded() && f.result().getValue("response") instanceof JsonObject theirs) {
+            theirs.forEach(e -> {
+              if (e.getValue() instanceof Number n && counts.getValue(e.getKey()) instanceof Number m) {
+                counts.put(e.getKey(), m.longValue() + n.longValue());
+              }
+            });
+          }
+        }
+      }
+      return Future.succeededFuture(total.put("dispatchers", 1 + others.stream().filter(Future::succeeded).count()));
+    }));
   }
 
   /** Workers that came up before this dispatcher are known to the collective; ask it. */
@@ -106,6 +150,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return dispatcher.drain().otherwiseEmpty().eventually(() -> resources.close()).eventually(() -> store.close());
+    return dispatcher.drain().otherwiseEmpty().eventually(() -> resources.close()).eventually(() -> leases.close())
+        .eventually(() -> store.close());
   }
 }

@@ -72,6 +72,11 @@ final class TaskQueue {
     return java.util.Set.copyOf(byType.keySet());
   }
 
+  void clear() {
+    byType.clear();
+    size = 0;
+  }
+
   /** Which of these entries goes first. */
   static boolean before(Entry a, Entry b) {
     return ORDER.compare(a, b) < 0;

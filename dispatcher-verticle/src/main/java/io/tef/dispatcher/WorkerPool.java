@@ -19,6 +19,8 @@ final class WorkerPool {
     final String instance;
     final List<String> taskTypes;
     String guid;
+    /** The worker said it was idle while a dispatch to it was on its way: a refusal may be stale. */
+    boolean idleHint;
 
     Worker(String name, String instance, List<String> taskTypes) {
       this.name = name;

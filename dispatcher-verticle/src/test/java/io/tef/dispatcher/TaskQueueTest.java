@@ -17,7 +17,7 @@ class TaskQueueTest {
 
   private static Task task(String guid, String type, int priority) {
     return Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", type).put("priority", priority), TaskDefaults.TEF),
-        guid, Instant.EPOCH, "test");
+        guid, Instant.EPOCH, "test", "d1");
   }
 
   @Test

@@ -61,7 +61,8 @@ public final class TefNode implements AutoCloseable {
       JsonObject verticleConfig = ConfigLoader.toJson(effective);
       for (Role role : Role.values()) {
         if (effective.node().roles().contains(role.configName)) {
-          await(vertx.deployVerticle(role.verticle.get(), new DeploymentOptions().setConfig(verticleConfig)));
+          int instances = role == Role.DISPATCHER ? effective.dispatcher().instances() : 1;
+          await(vertx.deployVerticle(role.verticle, new DeploymentOptions().setConfig(verticleConfig).setInstances(instances)));
         }
       }
       List<String> workers = new ArrayList<>();

@@ -10,10 +10,12 @@ public final class Job {
   private final int attempt;
   private final Object data;
   private final JsonObject task;
+  private final String reportAddress;
   private volatile boolean abandoned;
   private java.util.function.Consumer<io.tef.core.protocol.TaskReport> reporter = r -> { };
 
-  private Job(String guid, String taskType, int attempt, Object data, JsonObject task) {
+  private Job(String guid, String taskType, int attempt, Object data, JsonObject task, String reportAddress) {
+    this.reportAddress = reportAddress;
     this.guid = guid;
     this.taskType = taskType;
     this.attempt = attempt;
@@ -24,7 +26,12 @@ public final class Job {
   static Job from(JsonObject message) {
     JsonObject task = message.getJsonObject("task");
     return new Job(task.getString("guid"), task.getString("task_type"), message.getInteger("attempt"),
-        task.getValue("task_data"), task);
+        task.getValue("task_data"), task, message.getString("report_to", io.tef.core.Addresses.TASKS_REPORT));
+  }
+
+  /** Where reports on this job go: the dispatcher that gave it, else the shared address. */
+  String reportAddress() {
+    return reportAddress;
   }
 
   public String guid() {

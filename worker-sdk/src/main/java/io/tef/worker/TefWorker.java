@@ -2,6 +2,7 @@ package io.tef.worker;
 
 import io.tef.core.Addresses;
 import io.tef.core.protocol.TaskReport;
+import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.protocol.WorkerRegistration;
 import io.tef.core.protocol.WorkerStatus;
 import io.vertx.core.Future;
@@ -52,6 +53,8 @@ public final class TefWorker extends VerticleBase {
   private long heartbeatTimer = -1;
   private boolean registered;
   private boolean stopped;
+  /** A task was refused because this worker was busy: dispatchers must hear when it is idle again. */
+  private boolean turnedAway;
   private Job current;
 
   private TefWorker(String name, Map<String, TaskHandler> handlers) {
@@ -144,13 +147,14 @@ public final class TefWorker extends VerticleBase {
     }
     TaskHandler handler = handlers.get(job.taskType());
     if (stopped || current != null || handler == null) {
+      turnedAway |= current != null;
       m.fail(409, stopped ? "stopping" : current != null ? "busy with " + current.guid() : "no handler for " + job.taskType());
       return;
     }
     current = job;
     job.reportTo(r -> {
       if (!job.abandoned()) {
-        vertx.eventBus().request(Addresses.TASKS_REPORT, r.toJson(), timeout());
+        vertx.eventBus().request(job.reportAddress(), r.toJson(), timeout());
       }
     }, this);
     // The reply is the "working" report: the dispatcher records the start when it arrives.
@@ -168,9 +172,10 @@ public final class TefWorker extends VerticleBase {
       if (current == job) {
         current = null;
       }
-      report(ar.succeeded()
+      report(job.reportAddress(), ar.succeeded()
           ? TaskReport.completed(job.guid(), job.attempt(), name, ar.result())
           : TaskReport.failed(job.guid(), job.attempt(), name, reason(ar.cause())));
+      announceIdle();
     });
   }
 
@@ -194,6 +199,18 @@ public final class TefWorker extends VerticleBase {
       LOG.info("Worker {} abandoned task {} attempt {}", name, guid, job.attempt());
     }
     m.reply(new JsonObject().put("abandoned", true));
+    announceIdle();
+  }
+
+  /**
+   * A dispatcher this worker turned away while busy (with another dispatcher's task) counts it
+   * busy until told otherwise: tell every dispatcher it is idle again.
+   */
+  private void announceIdle() {
+    if (turnedAway && current == null) {
+      turnedAway = false;
+      vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.idle(name, instance).toJson());
+    }
   }
 
   private static String reason(Throwable t) {
@@ -201,17 +218,19 @@ public final class TefWorker extends VerticleBase {
   }
 
   /** Reports until the dispatcher records or refuses it; a missing dispatcher is waited for. */
-  private void report(TaskReport r) {
-    report(r, REPORT_TRIES);
+  private void report(String address, TaskReport r) {
+    report(address, r, REPORT_TRIES);
   }
 
-  private void report(TaskReport r, int triesLeft) {
-    vertx.eventBus().request(Addresses.TASKS_REPORT, r.toJson(), timeout()).onFailure(err -> {
+  private void report(String address, TaskReport r, int triesLeft) {
+    // After a first failure the shared address is used: it finds the task's dispatcher even if it changed.
+    String to = triesLeft == REPORT_TRIES ? address : Addresses.TASKS_REPORT;
+    vertx.eventBus().request(to, r.toJson(), timeout()).onFailure(err -> {
       boolean refused = err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE;
       if (refused || triesLeft <= 1) {
         LOG.warn("Worker {}: report {} on task {} attempt {} not recorded: {}", name, r.kind(), r.guid(), r.attempt(), err.getMessage());
       } else {
-        vertx.setTimer(RETRY_DELAY_MS, id -> report(r, triesLeft - 1));
+        vertx.setTimer(RETRY_DELAY_MS, id -> report(address, r, triesLeft - 1));
       }
     });
   }

@@ -41,7 +41,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
   }
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
-                           long retryBackoffBaseMs, long retryBackoffCapMs, long dispatchTimeoutMs, String timezone) {
+                           long retryBackoffBaseMs, long retryBackoffCapMs, long dispatchTimeoutMs, String timezone,
+                           int instances, long leaseRenewMs, long leaseTtlMs) {
 
     public TaskDefaults taskDefaults() {
       return new TaskDefaults(defaultPriority, defaultTimeLimit, defaultMaxAttempts);
@@ -102,6 +103,9 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(dispatcher.retryBackoffBaseMs() >= 0, "dispatcher.retry_backoff_base_ms", "must not be negative");
     require(dispatcher.retryBackoffCapMs() >= dispatcher.retryBackoffBaseMs(), "dispatcher.retry_backoff_cap_ms", "must be at least retry_backoff_base_ms");
     require(dispatcher.dispatchTimeoutMs() > 0, "dispatcher.dispatch_timeout_ms", "must be positive");
+    require(dispatcher.instances() >= 1 && dispatcher.instances() <= 64, "dispatcher.instances", "must be between 1 and 64, got " + dispatcher.instances());
+    require(dispatcher.leaseRenewMs() >= 100, "dispatcher.lease_renew_ms", "must be at least 100, got " + dispatcher.leaseRenewMs());
+    require(dispatcher.leaseTtlMs() >= 3 * dispatcher.leaseRenewMs(), "dispatcher.lease_ttl_ms", "must be at least 3 x lease_renew_ms, got " + dispatcher.leaseTtlMs());
     if (dispatcher.timezone() != null && !dispatcher.timezone().isBlank()) {
       try {
         ZoneId.of(dispatcher.timezone());

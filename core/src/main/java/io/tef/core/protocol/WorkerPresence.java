@@ -1,29 +1,51 @@
 package io.tef.core.protocol;
 
+import io.tef.core.task.ValidationException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** The collective telling dispatchers that a worker instance is up (can take work) or down. */
-public record WorkerPresence(boolean up, String name, String instance, List<String> taskTypes) {
+/**
+ * What dispatchers learn about a worker instance: the collective says it is up (can take work)
+ * or down; the worker itself says it is idle again after a task, so that a dispatcher it turned
+ * away while busy with another dispatcher's task may try it again.
+ */
+public record WorkerPresence(Event event, String name, String instance, List<String> taskTypes) {
+
+  public enum Event { UP, DOWN, IDLE }
 
   public static WorkerPresence up(WorkerRegistration r) {
-    return new WorkerPresence(true, r.name(), r.instance(), r.taskTypes());
+    return new WorkerPresence(Event.UP, r.name(), r.instance(), r.taskTypes());
   }
 
   public static WorkerPresence down(String name, String instance) {
-    return new WorkerPresence(false, name, instance, List.of());
+    return new WorkerPresence(Event.DOWN, name, instance, List.of());
+  }
+
+  public static WorkerPresence idle(String name, String instance) {
+    return new WorkerPresence(Event.IDLE, name, instance, List.of());
+  }
+
+  public boolean up() {
+    return event == Event.UP;
   }
 
   public static WorkerPresence fromJson(JsonObject json) {
-    return new WorkerPresence("up".equals(json.getString("event")), Fields.requireString(json, "name"),
-        Fields.requireString(json, "instance"), Fields.stringList(json, "task_types"));
+    String e = Fields.requireString(json, "event");
+    Event event = switch (e) {
+      case "up" -> Event.UP;
+      case "down" -> Event.DOWN;
+      case "idle" -> Event.IDLE;
+      default -> throw new ValidationException("event", "must be up, down or idle, got '" + e + "'");
+    };
+    return new WorkerPresence(event, Fields.requireString(json, "name"), Fields.requireString(json, "instance"),
+        Fields.stringList(json, "task_types"));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("event", up ? "up" : "down").put("name", name).put("instance", instance)
+    return new JsonObject().put("event", event.name().toLowerCase(java.util.Locale.ROOT)).put("name", name).put("instance", instance)
         .put("task_types", new JsonArray(new ArrayList<>(taskTypes)));
   }
 }

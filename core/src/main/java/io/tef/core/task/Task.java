@@ -34,7 +34,8 @@ public record Task(
     Instant failedAt,
     String lastModifiedBy,
     List<JsonObject> logs,
-    Repeat repeat) {
+    Repeat repeat,
+    String owner) {
 
   /** Log lines kept per task; older lines are dropped first. */
   public static final int MAX_LOGS = 100;
@@ -44,30 +45,37 @@ public record Task(
     logs = logs == null ? List.of() : List.copyOf(logs);
   }
 
+  /** The dispatcher instance that answers for the task: it dispatches it and records its ends. */
+  public Task withOwner(String dispatcher) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        state, attempt, worker, progress, result, failCount, failReason,
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, dispatcher);
+  }
+
   /** A freshly accepted task: queued, attempt 0, due at its run_at (now when none was given). */
-  public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy) {
+  public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy, String owner) {
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(),
         e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, null,
-        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat());
+        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat(), owner);
   }
 
   /** Given to a worker: the attempt number goes up and fences every older attempt. */
   public Task dispatched(String workerName, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, failReason,
-        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat);
+        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
   }
 
   public Task working(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.WORKING, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat);
+        createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat, owner);
   }
 
   public Task completed(Object taskResult, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner);
   }
 
   /** A failed attempt: counted, and either retried at {@code retryAt} or failed for good. */
@@ -75,14 +83,14 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, reason,
-        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat);
+        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat, owner);
   }
 
   /** A progress report, clamped to 0..100. */
   public Task withProgress(int percent) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, Math.max(0, Math.min(100, percent)), result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, owner);
   }
 
   /** A log line from the worker; only the newest {@link #MAX_LOGS} are kept. */
@@ -91,21 +99,21 @@ public record Task(
     next.add(line);
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat, owner);
   }
 
   /** Held with its suite: not dispatched until the suite is made ready again. */
   public Task paused(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.PAUSED, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
   }
 
   /** Cancelled by a client: terminal, whatever state it was in. */
   public Task cancelled(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.CANCELLED, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner);
   }
 
   /**
@@ -115,7 +123,7 @@ public record Task(
   public Task nextRun(Instant next, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, result, 0, failReason,
-        createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat);
+        createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
   }
 
   /**
@@ -126,13 +134,13 @@ public record Task(
     boolean again = state.terminal();
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(), e.taskData(), e.suiteGuid(),
         again ? TaskState.QUEUED : state, attempt, again ? null : worker, again ? 0 : progress, again ? null : result,
-        again ? 0 : failCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat());
+        again ? 0 : failCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner);
   }
 
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */
   public Task requeued(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, null, failCount, failReason,
-        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat);
+        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
   }
 }

@@ -45,6 +45,7 @@ public final class TaskJson {
         .put("disabled", false)
         .put("repeatInterval", t.repeat() == null ? null : t.repeat().every())
         .put("repeatTimezone", t.repeat() == null ? null : t.repeat().timezone())
+        .put("owner", t.owner())
         .put("lastModifiedBy", t.lastModifiedBy())
         .put("logs", t.logs().isEmpty() ? null : new JsonArray(new ArrayList<>(t.logs())));
     doc.getMap().values().removeIf(java.util.Objects::isNull);
@@ -70,7 +71,8 @@ public final class TaskJson {
         instant(d.getValue("lockedAt")), instant(d.getValue("lastRunAt")),
         instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),
         d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")),
-        d.getString("repeatInterval") == null ? null : new Repeat(d.getString("repeatInterval"), d.getString("repeatTimezone")));
+        d.getString("repeatInterval") == null ? null : new Repeat(d.getString("repeatInterval"), d.getString("repeatTimezone")),
+        d.getString("owner"));
   }
 
   /** The task as REST, AMQP and the event bus show it. */

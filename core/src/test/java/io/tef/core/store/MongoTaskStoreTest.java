@@ -58,7 +58,7 @@ class MongoTaskStoreTest {
     if (suite != null) {
       env.put("suite_guid", suite);
     }
-    return Task.accepted(TaskEnvelope.parse(env, TaskDefaults.TEF), guid, Instant.now().truncatedTo(ChronoUnit.MILLIS), "test");
+    return Task.accepted(TaskEnvelope.parse(env, TaskDefaults.TEF), guid, Instant.now().truncatedTo(ChronoUnit.MILLIS), "test", "d1");
   }
 
   @Test
@@ -112,7 +112,7 @@ class MongoTaskStoreTest {
     await(store.save(finish(task("a", "email", null), t0, "ok")));
     await(store.save(finish(task("b", "email", null), t0.plusMillis(5), "ok")));
     Task failed = Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", "sms").put("max_attempts", 1), TaskDefaults.TEF),
-        "d", t0, "test");
+        "d", t0, "test", "d1");
     await(store.insert(failed));
     await(store.save(failed.dispatched("w", t0, "n").attemptFailed("no signal", t0.plusMillis(9), null, "w")));
     Task cancelled = task("e", "email", null);

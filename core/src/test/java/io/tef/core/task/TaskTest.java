@@ -14,7 +14,7 @@ class TaskTest {
 
   private static Task accepted() {
     TaskEnvelope e = TaskEnvelope.parse(new JsonObject().put("task_type", "echo").put("max_attempts", 2), TaskDefaults.TEF);
-    return Task.accepted(e, "g", T0, "node-a");
+    return Task.accepted(e, "g", T0, "node-a", "node-a/1");
   }
 
   @Test
