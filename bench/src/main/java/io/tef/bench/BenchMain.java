@@ -50,6 +50,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--store", description = "h2 (on disk, the default) or memory.", defaultValue = "h2")
   String store;
 
+  @Option(names = "--queued", description = "Tasks of a type no worker runs, submitted before the measure: a backlog in the queue and the store (default ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int queued;
+
   public static void main(String[] args) {
     System.setProperty("logback.configurationFile", System.getProperty("logback.configurationFile", "bench-logback.xml"));
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
@@ -58,7 +62,7 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || workers < 1 || inFlight < 1) {
+    if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--tasks, --workers and --in-flight must be at least 1");
     }
     Path dataDir = Files.createTempDirectory("tef-bench");
@@ -97,6 +101,12 @@ public final class BenchMain implements Callable<Integer> {
       pool.add(w);
     }
 
+    if (queued > 0) {
+      long q0 = System.nanoTime();
+      Submitter.Result backlog = new Submitter(vertx, node.httpPort(), Submitter.Door.EVENTBUS, inFlight, "backlog").submit(queued).get(60, TimeUnit.MINUTES);
+      System.out.printf(java.util.Locale.ROOT, "backlog: %d tasks queued in %.1f s (%d failed)%n", queued, (backlog.endNanos() - q0) / 1e9, backlog.failures());
+    }
+
     CompletableFuture<Long> allDone = new CompletableFuture<>();
     int[] done = {0};
     await(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> {
@@ -105,7 +115,7 @@ public final class BenchMain implements Callable<Integer> {
       }
     }).completion());
 
-    Submitter submitter = new Submitter(vertx, node.httpPort(), via, inFlight);
+    Submitter submitter = new Submitter(vertx, node.httpPort(), via, inFlight, "noop");
     long t0 = System.nanoTime();
     Submitter.Result submitted = submitter.submit(tasks).get(30, TimeUnit.MINUTES);
     long tEnd = allDone.get(30, TimeUnit.MINUTES);
@@ -124,7 +134,7 @@ public final class BenchMain implements Callable<Integer> {
     MongoTaskStore probeStore = MongoTaskStore.shared(vertx, node.config().mongo().connectionString(), node.config().mongo().database());
     StoreProbe.Rates raw = StoreProbe.measure(vertx, probeStore, Math.min(tasks, 5000), inFlight);
     await(probeStore.close());
-    Report.print(new Report(tasks, workers, inFlight, via, store, (submitted.endNanos() - t0) / 1e9, (tEnd - t0) / 1e9,
+    Report.print(new Report(tasks, workers, inFlight, via, store, queued, (submitted.endNanos() - t0) / 1e9, (tEnd - t0) / 1e9,
         submitted.failures(), latencies, usedHeapMiB(), raw));
     return submitted.failures() == 0 && latencies.size() == tasks ? 0 : 1;
   }

@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.Locale;
 
 /** The table the bench prints; its last line is the one figure to quote. */
-record Report(int tasks, int workers, int inFlight, Submitter.Door via, String storeName, double submitSeconds,
+record Report(int tasks, int workers, int inFlight, Submitter.Door via, String storeName, int queued, double submitSeconds,
               double totalSeconds, int failures, List<Double> latenciesMs, double heapMiB,
               StoreProbe.Rates store) {
 
   static void print(Report r) {
     System.out.println();
-    System.out.printf(Locale.ROOT, "TEF bench: %d no-op tasks, %d workers, %d in flight, submitted via %s, store %s%n",
-        r.tasks, r.workers, r.inFlight, r.via.name().toLowerCase(Locale.ROOT), r.storeName);
+    System.out.printf(Locale.ROOT, "TEF bench: %d no-op tasks, %d workers, %d in flight, submitted via %s, store %s, %d other tasks queued%n",
+        r.tasks, r.workers, r.inFlight, r.via.name().toLowerCase(Locale.ROOT), r.storeName, r.queued);
     System.out.println("| measure                       | value      |");
     System.out.println("|-------------------------------|------------|");
     row("all submitted (s)", r.submitSeconds);

@@ -33,7 +33,10 @@ final class Submitter {
   private int failures;
   private int total;
 
-  Submitter(Vertx vertx, int httpPort, Door door, int inFlight) {
+  private final String taskType;
+
+  Submitter(Vertx vertx, int httpPort, Door door, int inFlight, String taskType) {
+    this.taskType = taskType;
     this.vertx = vertx;
     this.door = door;
     this.inFlight = inFlight;
@@ -54,8 +57,8 @@ final class Submitter {
 
   private void sendNext() {
     int i = next++;
-    String guid = "bench-" + i;
-    JsonObject envelope = new JsonObject().put("type", "task").put("task_type", "noop").put("guid", guid);
+    String guid = taskType + "-" + i;
+    JsonObject envelope = new JsonObject().put("type", "task").put("task_type", taskType).put("guid", guid);
     boolean rest = door == Door.REST || (door == Door.BOTH && i % 2 == 1);
     outstanding++;
     submittedAt.put(guid, System.nanoTime());
