@@ -36,8 +36,8 @@ public final class CollectiveVerticle extends VerticleBase {
     TefConfig config = ConfigLoader.fromJson(config());
     long ping = config.collective().pingIntervalMs();
     monitor = new HeartbeatMonitor(ping);
-    // Checking every half interval keeps detection within 2 x ping + half a ping.
-    vertx.setPeriodic(ping / 2, id -> checkHeartbeats());
+    // Checked often (workers may ping faster than the node's default): detection within 2 x ping + 0.1 s.
+    vertx.setPeriodic(Math.min(ping / 2, 100), id -> checkHeartbeats());
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> onWorkerEvent(m.body())).completion(),
         vertx.eventBus().<Object>consumer(Addresses.COLLECTIVE_STATUS, this::onStatus).completion(),

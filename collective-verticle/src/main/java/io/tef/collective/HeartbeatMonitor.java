@@ -5,19 +5,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A worker silent for longer than twice the ping interval is offline. */
+/** A worker silent for longer than twice its ping interval (its own, else the node's) is offline. */
 final class HeartbeatMonitor {
 
-  private final long silenceLimitNanos;
+  private final long defaultPingMs;
 
   HeartbeatMonitor(long pingIntervalMs) {
-    this.silenceLimitNanos = TimeUnit.MILLISECONDS.toNanos(2 * pingIntervalMs);
+    this.defaultPingMs = pingIntervalMs;
   }
 
   List<WorkerEntry> silent(Collection<WorkerEntry> workers, long nowNanos) {
     List<WorkerEntry> out = new ArrayList<>();
     for (WorkerEntry w : workers) {
-      if (nowNanos - w.lastSeenNanos > silenceLimitNanos) {
+      long ping = w.registration.pingIntervalMs() > 0 ? w.registration.pingIntervalMs() : defaultPingMs;
+      if (nowNanos - w.lastSeenNanos > TimeUnit.MILLISECONDS.toNanos(2 * ping)) {
         out.add(w);
       }
     }

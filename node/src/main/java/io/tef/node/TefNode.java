@@ -86,7 +86,8 @@ public final class TefNode implements AutoCloseable {
     }
   }
 
-  private static Vertx createVertx(TefConfig config, String configDir) throws Exception {
+  /** A Vert.x instance as a node of this configuration would have: clustered when it says so. */
+  public static Vertx createVertx(TefConfig config, String configDir) throws Exception {
     VertxOptions options = new VertxOptions();
     if (!config.cluster().enabled()) {
       return Vertx.vertx(options);
@@ -110,6 +111,11 @@ public final class TefNode implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** Deploys a worker on this node's Vert.x; it is stopped (and hands back its task) when the node closes. */
+  public void addWorker(io.vertx.core.Deployable worker) throws Exception {
+    demoWorkers.add(await(vertx.deployVerticle(worker)));
   }
 
   public TefConfig config() {

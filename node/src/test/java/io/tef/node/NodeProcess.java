@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 final class NodeProcess implements AutoCloseable {
 
   private static final Pattern READY = Pattern.compile("TEF node \\S+ ready: http://[^:]+:(\\d+)");
+  private static final Pattern WORKER_READY = Pattern.compile("TEF worker \\S+ ready.*?(?:http port (\\d+))?\\)");
 
   private final Process process;
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -33,6 +35,23 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(Path dataDir, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("node", "--data-dir", dataDir.toString(), "--http-port", "0"));
+    all.addAll(List.of(args));
+    return launch(all, Map.of());
+  }
+
+  /** {@code tef worker ARGS} in its own JVM; {@link #awaitReady} answers 0 once it is registered. */
+  static NodeProcess worker(Map<String, String> env, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("worker"));
+    all.addAll(List.of(args));
+    return launch(all, env);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private static NodeProcess launch(List<String> args, Map<String, String> env) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(System.getProperty("tef.test.jvm.flags", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
@@ -40,14 +59,10 @@ final class NodeProcess implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(TefCommand.class.getName());
-    cmd.add("node");
-    cmd.add("--data-dir");
-    cmd.add(dataDir.toString());
-    cmd.add("--http-port");
-    cmd.add("0");
-    cmd.addAll(List.of(args));
+    cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("TEF_ENV", "test");
+    pb.environment().putAll(env);
     return new NodeProcess(pb.start());
   }
 
@@ -59,6 +74,8 @@ final class NodeProcess implements AutoCloseable {
         Matcher m = READY.matcher(line);
         if (m.find()) {
           port.complete(Integer.parseInt(m.group(1)));
+        } else if ((m = WORKER_READY.matcher(line)).find()) {
+          port.complete(m.group(1) == null ? 0 : Integer.parseInt(m.group(1)));
         }
       }
     } catch (IOException ignored) {
@@ -66,6 +83,15 @@ final class NodeProcess implements AutoCloseable {
     } finally {
       port.completeExceptionally(new IllegalStateException("node exited before it was ready:\n" + output));
     }
+  }
+
+  /** Waits for the process to end; its exit code. */
+  int awaitExit() throws Exception {
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("still running after 60 s:\n" + output);
+    }
+    reader.join(10_000);
+    return process.exitValue();
   }
 
   /** Waits for the "ready" line and returns the HTTP port it names. */

@@ -53,7 +53,8 @@ public final class RegistryVerticle extends VerticleBase {
       }
       vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "registered")
           .put("worker", r.toJson()).put("at", Instant.now().toString()));
-      m.reply(new JsonObject().put("accepted", true).put("ping_interval_ms", pingIntervalMs));
+      // A worker may ask for its own ping interval (Qworker's --ping); the collective watches it by that one.
+      m.reply(new JsonObject().put("accepted", true).put("ping_interval_ms", r.pingIntervalMs() > 0 ? r.pingIntervalMs() : pingIntervalMs));
     } catch (RuntimeException e) {
       Replies.fail(m, e);
     }

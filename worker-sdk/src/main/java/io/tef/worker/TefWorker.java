@@ -50,6 +50,7 @@ public final class TefWorker extends VerticleBase {
 
   private MessageConsumer<JsonObject> consumer;
   private long pingIntervalMs = 5_000;
+  private long firstRefusalAt;
   private long heartbeatTimer = -1;
   private boolean registered;
   private boolean stopped;
@@ -57,10 +58,14 @@ public final class TefWorker extends VerticleBase {
   private boolean turnedAway;
   private Job current;
 
-  private TefWorker(String name, Map<String, TaskHandler> handlers) {
+  private TefWorker(String name, Map<String, TaskHandler> handlers, long requestedPingMs) {
     this.name = name;
     this.handlers = Map.copyOf(handlers);
+    this.requestedPingMs = requestedPingMs;
   }
+
+  /** The ping interval this worker asks for at registration; 0: the node's. */
+  private final long requestedPingMs;
 
   public static Builder builder(String name) {
     return new Builder(name);
@@ -85,8 +90,11 @@ public final class TefWorker extends VerticleBase {
     if (stopped) {
       return;
     }
+    if (requestedPingMs > 0) {
+      pingIntervalMs = requestedPingMs;
+    }
     WorkerRegistration r = new WorkerRegistration(name, instance, new ArrayList<>(handlers.keySet()),
-        System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid());
+        System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid(), requestedPingMs);
     vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, r.toJson(), timeout())
         .onSuccess(reply -> {
           registered = true;
@@ -95,7 +103,15 @@ public final class TefWorker extends VerticleBase {
           firstRegistration.tryComplete();
         })
         .onFailure(err -> {
-          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 400) {
+          boolean refused = err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+          int code = refused ? ((ReplyException) err).failureCode() : 0;
+          // A name still held by our own earlier process frees up once that one is seen offline
+          // (2 x ping); held longer, it belongs to another live worker and we stop.
+          if (refused && code == 409 && firstRefusalAt == 0) {
+            firstRefusalAt = System.nanoTime();
+          }
+          boolean heldTooLong = code == 409 && System.nanoTime() - firstRefusalAt > java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(3 * pingIntervalMs + RETRY_DELAY_MS);
+          if (refused && (code == 400 || heldTooLong) && !registered) {
             LOG.error("Worker {} refused by the registry: {}", name, err.getMessage());
             firstRegistration.tryFail(err);
             return;
@@ -278,11 +294,22 @@ public final class TefWorker extends VerticleBase {
       return this;
     }
 
+    /** Asks the node to expect a heartbeat this often (at least 100 ms); silent for twice as long = offline. */
+    public Builder pingInterval(java.time.Duration interval) {
+      if (interval.toMillis() < WorkerRegistration.MIN_PING_MS) {
+        throw new IllegalArgumentException("the ping interval must be at least " + WorkerRegistration.MIN_PING_MS + " ms, got " + interval.toMillis() + " ms");
+      }
+      this.pingMs = interval.toMillis();
+      return this;
+    }
+
+    private long pingMs;
+
     public TefWorker build() {
       if (handlers.isEmpty()) {
         throw new IllegalArgumentException("a worker needs at least one task handler");
       }
-      return new TefWorker(name, handlers);
+      return new TefWorker(name, handlers, pingMs);
     }
   }
 }

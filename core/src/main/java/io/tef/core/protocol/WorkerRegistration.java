@@ -10,7 +10,15 @@ import java.util.List;
  * A worker introducing itself (Qworker's worker:initialize): its unique name, the instance id
  * that tells a restarted worker from the old one, the task types it runs, where it is.
  */
-public record WorkerRegistration(String name, String instance, List<String> taskTypes, String host, long pid) {
+public record WorkerRegistration(String name, String instance, List<String> taskTypes, String host, long pid,
+                                 long pingIntervalMs) {
+
+  /** The shortest ping interval a worker may ask for. */
+  public static final long MIN_PING_MS = 100;
+
+  public WorkerRegistration(String name, String instance, List<String> taskTypes, String host, long pid) {
+    this(name, instance, taskTypes, host, pid, 0);
+  }
 
   public static WorkerRegistration fromJson(JsonObject json) {
     List<String> types = Fields.stringList(json, "task_types");
@@ -18,12 +26,18 @@ public record WorkerRegistration(String name, String instance, List<String> task
       throw new io.tef.core.task.ValidationException("task_types", "must name at least one task type");
     }
     Object pid = json.getValue("pid");
+    Object ping = json.getValue("ping_interval_ms");
+    if (ping != null && (!(ping instanceof Number p) || p.longValue() < MIN_PING_MS)) {
+      throw new io.tef.core.task.ValidationException("ping_interval_ms", "must be a number of milliseconds of at least " + MIN_PING_MS + ", got " + ping);
+    }
     return new WorkerRegistration(Fields.requireString(json, "name"), Fields.requireString(json, "instance"),
-        types, Fields.optionalString(json, "host"), pid instanceof Number n ? n.longValue() : -1);
+        types, Fields.optionalString(json, "host"), pid instanceof Number n ? n.longValue() : -1,
+        ping == null ? 0 : ((Number) ping).longValue());
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("instance", instance)
-        .put("task_types", new JsonArray(new ArrayList<>(taskTypes))).put("host", host).put("pid", pid);
+        .put("task_types", new JsonArray(new ArrayList<>(taskTypes))).put("host", host).put("pid", pid)
+        .put("ping_interval_ms", pingIntervalMs > 0 ? pingIntervalMs : null);
   }
 }
