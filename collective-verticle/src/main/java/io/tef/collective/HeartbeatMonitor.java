@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A worker silent for longer than twice the ping interval is offline. */
+/** A live worker silent for longer than twice the ping interval is offline; REST records send no heartbeats. */
 final class HeartbeatMonitor {
 
   private final long silenceLimitNanos;
@@ -17,7 +17,7 @@ final class HeartbeatMonitor {
   List<WorkerEntry> silent(Collection<WorkerEntry> workers, long nowNanos) {
     List<WorkerEntry> out = new ArrayList<>();
     for (WorkerEntry w : workers) {
-      if (nowNanos - w.lastSeenNanos > silenceLimitNanos) {
+      if (w.alive() && nowNanos - w.lastSeenNanos > silenceLimitNanos) {
         out.add(w);
       }
     }
