@@ -6,8 +6,11 @@ import io.tef.core.config.TefConfig;
 import io.tef.core.protocol.Fields;
 import io.tef.core.protocol.Replies;
 import io.tef.core.protocol.WorkerPresence;
+import io.tef.core.protocol.WorkerQuery;
 import io.tef.core.protocol.WorkerRegistration;
+import io.tef.core.protocol.WorkerStateEvent;
 import io.tef.core.protocol.WorkerStatus;
+import io.tef.core.store.MongoTaskStore;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,12 +20,19 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Knows which workers are alive. Learns of a worker from the registry, keeps it alive on its
- * heartbeats, and tells the dispatchers when one comes up or goes away.
+ * Knows the workers: which are alive (heartbeats), what they do, and their records (the
+ * {@code workers} collection, loaded at start). Learns of a worker from the registry, from a TEF
+ * worker_status naming its worker_type, or from wokmanager's REST events, and tells the
+ * dispatchers when one that takes tasks comes up or goes away.
  */
 public final class CollectiveVerticle extends VerticleBase {
 
@@ -30,18 +40,48 @@ public final class CollectiveVerticle extends VerticleBase {
 
   private final Map<String, WorkerEntry> workers = new LinkedHashMap<>();
   private HeartbeatMonitor monitor;
+  private MongoTaskStore store;
+  private RecordWriter writer;
+  private long keepOfflineNanos;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
     long ping = config.collective().pingIntervalMs();
     monitor = new HeartbeatMonitor(ping);
-    // Checked often (workers may ping faster than the node's default): detection within 2 x ping + 0.1 s.
-    vertx.setPeriodic(Math.min(ping / 2, 100), id -> checkHeartbeats());
-    return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> onWorkerEvent(m.body())).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.COLLECTIVE_STATUS, this::onStatus).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.COLLECTIVE_GET_WORKERS, this::onGetWorkers).completion());
+    keepOfflineNanos = TimeUnit.MILLISECONDS.toNanos(config.collective().keepOfflineMs());
+    store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    writer = new RecordWriter(vertx, store.workerRecords(), config.collective().recordWriteIntervalMs());
+    // Records first: a registration handled before them would be overwritten by its old record.
+    return store.workerRecords().all().compose(docs -> {
+      for (JsonObject doc : docs) {
+        try {
+          WorkerEntry e = WorkerEntry.fromDocument(doc);
+          workers.put(e.name, e);
+        } catch (RuntimeException e) {
+          LOG.warn("Skipped an unreadable worker record {}: {}", doc.getValue("_id"), e.toString());
+        }
+      }
+      LOG.info("Collective loaded {} worker records", workers.size());
+      // Checked often (workers may ask for a faster ping than the node's): detection within 2 x ping + 0.1 s.
+      vertx.setPeriodic(Math.min(ping / 2, 100), id -> checkHeartbeats());
+      var bus = vertx.eventBus();
+      return Future.all(List.of(
+          bus.<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> onWorkerEvent(m.body())).completion(),
+          bus.<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> onTaskEnded(m.body())).completion(),
+          bus.<Object>consumer(Addresses.COLLECTIVE_STATUS, this::onStatus).completion(),
+          bus.<Object>consumer(Addresses.COLLECTIVE_GET_WORKERS, this::onGetWorkers).completion(),
+          bus.<Object>consumer(Addresses.COLLECTIVE_REMOVE_WORKER, this::onRemove).completion(),
+          bus.<Object>consumer(Addresses.COLLECTIVE_CONTROL, this::onControl).completion(),
+          bus.<Object>consumer(Addresses.COLLECTIVE_WORKERS, this::onQuery).completion(),
+          bus.<Object>consumer(Addresses.COLLECTIVE_WORKER_STATE, this::onWorkerState).completion()));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    // Changes waiting for their write interval are written before the store client closes.
+    return writer.flush(workers.values()).eventually(() -> store.close());
   }
 
   private void onWorkerEvent(JsonObject event) {
@@ -55,28 +95,47 @@ public final class CollectiveVerticle extends VerticleBase {
       LOG.warn("Ignored a bad registration event {}: {}", event, e.getMessage());
       return;
     }
-    WorkerEntry old = workers.get(r.name());
-    if (old != null && !old.registration.instance().equals(r.instance())) {
-      offline(old, "replaced by a new instance");
+    register(r, WorkerEntry.Via.EVENT_BUS, null);
+  }
+
+  /** A worker that takes tasks is up: record it and tell the dispatchers. */
+  private WorkerEntry register(WorkerRegistration r, WorkerEntry.Via via, String queue) {
+    WorkerEntry w = workers.get(r.name());
+    if (w != null && w.alive() && r.instance().equals(w.instance)) {
+      // The same worker again (or the registry's echo of a status registration): nothing to announce.
+      w.register(r, w.via, w.workQueue);
+      writer.saveLater(w);
+      return w;
     }
-    workers.put(r.name(), new WorkerEntry(r));
+    if (w != null && w.alive()) {
+      offline(w, "replaced by a new instance");
+    }
+    if (w == null) {
+      w = new WorkerEntry(r.name());
+      workers.put(w.name, w);
+    }
+    w.register(r, via, queue);
+    w.message("registered: instance " + r.instance() + ", task types " + r.taskTypes()
+        + (r.pid() >= 0 ? ", pid " + r.pid() : "") + (r.host() != null ? " on " + r.host() : ""), now(), "collective");
+    writer.saveNow(w);
     vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.up(r).toJson());
+    return w;
   }
 
   private void onStatus(Message<Object> m) {
     try {
       WorkerStatus s = WorkerStatus.fromJson(Fields.object(m.body()));
       WorkerEntry w = workers.get(s.name());
-      if (w == null || (s.instance() != null && !s.instance().equals(w.registration.instance()))) {
-        throw new ValidationException(404, "name", "unknown worker '" + s.name() + "': register first");
+      boolean known = w != null && w.alive() && (s.instance() == null || s.instance().equals(w.instance));
+      if (!known) {
+        w = registerFromStatus(s, w);
       }
       w.seen();
       if ("offline".equals(s.status())) {
         offline(w, "it said so");
       } else {
-        w.status = "ready".equals(s.status()) ? "idle" : s.status();
-        w.task = s.task();
-        w.attempt = s.attempt();
+        w.status(s);
+        writer.saveLater(w);
       }
       m.reply(new JsonObject().put("ok", true));
     } catch (RuntimeException e) {
@@ -84,25 +143,219 @@ public final class CollectiveVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * TEF adds a worker it does not know from its status. That needs the task types it runs
+   * (worker_type or task_types); a status without them (the SDK's heartbeat) is answered 404 so
+   * that the worker goes through the registry again.
+   */
+  private WorkerEntry registerFromStatus(WorkerStatus s, WorkerEntry w) {
+    if (s.namedTaskTypes().isEmpty() || "offline".equals(s.status())) {
+      throw new ValidationException(404, "name", "unknown worker '" + s.name()
+          + "': register on " + Addresses.REGISTRY_REGISTER + " first, or name its worker_type in the status");
+    }
+    if (w != null && w.alive()) {
+      throw new ValidationException(409, "instance", "worker name '" + s.name() + "' is held by live instance " + w.instance);
+    }
+    String instance = s.instance() != null ? s.instance() : "status-" + java.util.UUID.randomUUID();
+    WorkerRegistration r = new WorkerRegistration(s.name(), instance, s.namedTaskTypes(), null, -1, 0, null, s.workerType());
+    WorkerEntry.Via via = s.exchangeName() != null ? WorkerEntry.Via.AMQP : WorkerEntry.Via.EVENT_BUS;
+    WorkerEntry entry = register(r, via, s.exchangeName());
+    // The registry holds the name for this instance too, so an SDK worker cannot take it meanwhile.
+    vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "registered")
+        .put("worker", r.toJson()).put("at", Instant.now().toString()).put("source", "worker_status"));
+    LOG.info("Worker {} registered by its status: task types {}, queue {}", s.name(), r.taskTypes(), entry.workQueue);
+    return entry;
+  }
+
   private void onGetWorkers(Message<Object> m) {
     JsonArray list = new JsonArray();
-    workers.values().forEach(w -> list.add(w.toJson()));
+    workers.values().stream().filter(WorkerEntry::alive).forEach(w -> list.add(w.toGetWorkers()));
     m.reply(new JsonObject().put("response", list));
   }
 
-  private void checkHeartbeats() {
-    for (WorkerEntry w : monitor.silent(workers.values(), System.nanoTime())) {
-      offline(w, "no heartbeat since " + w.lastSeen);
+  /** TEF's remove_worker: forgets the worker and its record; its task goes back to the queue at once. */
+  private void onRemove(Message<Object> m) {
+    try {
+      String name = Fields.requireString(Fields.object(m.body()), "name");
+      WorkerEntry w = workers.get(name);
+      if (w == null) {
+        throw new ValidationException(404, "name", "no worker named '" + name + "'");
+      }
+      JsonObject view = w.summary();
+      if (w.alive()) {
+        offline(w, "removed");
+      }
+      workers.remove(name);
+      writer.delete(w)
+          .onSuccess(v -> m.reply(new JsonObject().put("removed", view)))
+          .onFailure(err -> Replies.fail(m, err));
+    } catch (RuntimeException e) {
+      Replies.fail(m, e);
     }
   }
 
-  private void offline(WorkerEntry w, String why) {
-    if (workers.get(w.registration.name()) == w) {
-      workers.remove(w.registration.name());
+  private void onControl(Message<Object> m) {
+    try {
+      String type = Fields.requireString(Fields.object(m.body()), "type");
+      switch (type) {
+        case "worker_status" -> onStatus(m);
+        case "remove_worker" -> onRemove(m);
+        case "get_workers" -> onGetWorkers(m);
+        default -> throw new ValidationException("type", "unknown collective message type '" + type
+            + "'; one of worker_status, remove_worker, get_workers");
+      }
+    } catch (RuntimeException e) {
+      Replies.fail(m, e);
     }
-    LOG.info("Worker {} is offline: {}", w.registration.name(), why);
-    vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.down(w.registration.name(), w.registration.instance()).toJson());
-    vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "offline")
-        .put("name", w.registration.name()).put("instance", w.registration.instance()).put("reason", why));
+  }
+
+  private void onQuery(Message<Object> m) {
+    try {
+      JsonObject body = Fields.object(m.body());
+      String name = Fields.optionalString(body, "name");
+      if (name != null) {
+        WorkerEntry w = workers.get(name);
+        if (w == null) {
+          throw new ValidationException(404, "name", "no worker named '" + name + "'");
+        }
+        m.reply(new JsonObject().put("worker", w.full()));
+        return;
+      }
+      WorkerQuery q = WorkerQuery.fromJson(body);
+      JsonArray list = new JsonArray();
+      workers.values().stream()
+          .filter(w -> q.matches(w.name, w.group, w.taskTypes, w.status))
+          .sorted(Comparator.comparing(w -> w.name))
+          .forEach(w -> list.add(w.summary()));
+      m.reply(new JsonObject().put("count", list.size()).put("workers", list));
+    } catch (RuntimeException e) {
+      Replies.fail(m, e);
+    }
+  }
+
+  /** wokmanager's events; answered once the record holding the event is written. */
+  private void onWorkerState(Message<Object> m) {
+    try {
+      WorkerStateEvent e = WorkerStateEvent.fromJson(Fields.object(m.body()));
+      WorkerEntry w = workers.get(e.id());
+      switch (e.event()) {
+        case STARTED -> {
+          if (w != null && w.alive() && w.via != WorkerEntry.Via.REST) {
+            throw new ValidationException(409, "id", "worker name '" + e.id() + "' is held by a live worker that reaches TEF over "
+                + w.via.wire() + "; pick another id");
+          }
+          if (w == null) {
+            w = new WorkerEntry(e.id());
+            workers.put(w.name, w);
+          }
+          w.via = WorkerEntry.Via.REST;
+          w.live = false;
+          w.instance = null;
+          w.status = "running";
+          w.task = null;
+          w.startedAt = e.at();
+          if (e.group() != null) {
+            w.group = e.group();
+          }
+          w.message(e.content() != null ? e.content() : "started", e.at(), "rest");
+        }
+        case STOPPED -> {
+          if (w == null || "offline".equals(w.status)) {
+            throw notRegistered();
+          }
+          if (e.content() != null) {
+            w.message(e.content(), e.at(), "rest");
+          }
+          if (w.alive()) {
+            offline(w, "stopped over REST");
+          } else {
+            w.status = "offline";
+            w.message("stopped", e.at(), "rest");
+          }
+        }
+        case MESSAGE, ERROR -> {
+          if (w == null) {
+            throw notRegistered();
+          }
+          if (e.event() == WorkerStateEvent.Kind.MESSAGE) {
+            w.message(e.content(), e.at(), "rest");
+          } else {
+            w.error(e.content(), e.at(), "rest");
+          }
+        }
+        default -> throw new IllegalStateException("unhandled event " + e.event());
+      }
+      w.seen();
+      JsonObject answer = new JsonObject().put("registered", e.event().wire()).put("at", e.at().toString());
+      writer.saveNow(w).onSuccess(v -> m.reply(answer)).onFailure(err -> Replies.fail(m, err));
+    } catch (RuntimeException e) {
+      Replies.fail(m, e);
+    }
+  }
+
+  private static ValidationException notRegistered() {
+    return new ValidationException(404, "id", "no such worker registered");
+  }
+
+  /** Counts what each worker ended; a failed task leaves its reason in the worker's errors. */
+  private void onTaskEnded(JsonObject task) {
+    if (task == null || task.getString("worker") == null) {
+      return;
+    }
+    WorkerEntry w = workers.get(task.getString("worker"));
+    String guid = task.getString("guid");
+    if (w == null || guid == null) {
+      return;
+    }
+    String state = task.getString("state");
+    if (!"completed".equals(state) && !"failed".equals(state)) {
+      return;
+    }
+    w.countDispatch(guid, task.getInteger("attempt", 0));
+    if ("completed".equals(state)) {
+      w.completed++;
+    } else {
+      w.failed++;
+      w.error("task " + guid + " attempt " + task.getInteger("attempt", 0) + " failed: " + task.getString("fail_reason"),
+          now(), "task");
+    }
+    writer.saveLater(w);
+  }
+
+  private void checkHeartbeats() {
+    long now = System.nanoTime();
+    for (WorkerEntry w : monitor.silent(workers.values(), now)) {
+      offline(w, "no heartbeat since " + w.lastSeen);
+    }
+    List<WorkerEntry> forgotten = new ArrayList<>();
+    for (WorkerEntry w : workers.values()) {
+      if ("offline".equals(w.status) && now - w.lastSeenNanos > keepOfflineNanos) {
+        forgotten.add(w);
+      }
+    }
+    for (WorkerEntry w : forgotten) {
+      workers.remove(w.name);
+      writer.delete(w);
+      LOG.info("Forgot the record of worker {}: offline since {}", w.name, w.lastSeen);
+    }
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  /** The worker takes no more tasks; dispatchers put its task back in the queue at once. Its record stays. */
+  private void offline(WorkerEntry w, String why) {
+    LOG.info("Worker {} is offline: {}", w.name, why);
+    if (w.live) {
+      vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.down(w.name, w.instance).toJson());
+      vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "offline")
+          .put("name", w.name).put("instance", w.instance).put("reason", why));
+    }
+    w.live = false;
+    w.status = "offline";
+    w.task = null;
+    w.message("offline: " + why, now(), "collective");
+    writer.saveNow(w);
   }
 }

@@ -5,7 +5,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A worker silent for longer than twice its ping interval (its own, else the node's) is offline. */
+/**
+ * A live worker silent for longer than twice its ping interval (its own, else the node's) is
+ * offline; REST records send no heartbeats.
+ */
 final class HeartbeatMonitor {
 
   private final long defaultPingMs;
@@ -17,8 +20,8 @@ final class HeartbeatMonitor {
   List<WorkerEntry> silent(Collection<WorkerEntry> workers, long nowNanos) {
     List<WorkerEntry> out = new ArrayList<>();
     for (WorkerEntry w : workers) {
-      long ping = w.registration.pingIntervalMs() > 0 ? w.registration.pingIntervalMs() : defaultPingMs;
-      if (nowNanos - w.lastSeenNanos > TimeUnit.MILLISECONDS.toNanos(2 * ping)) {
+      long ping = w.pingIntervalMs > 0 ? w.pingIntervalMs : defaultPingMs;
+      if (w.alive() && nowNanos - w.lastSeenNanos > TimeUnit.MILLISECONDS.toNanos(2 * ping)) {
         out.add(w);
       }
     }

@@ -21,8 +21,28 @@ public final class Addresses {
   public static final String DISPATCHER_WORKERS = "tef.dispatcher.workers";
   /** Worker status messages and heartbeats (TEF's worker_status). */
   public static final String COLLECTIVE_STATUS = "tef.collective.status";
-  /** Ask the collective for the live workers (TEF's get_workers). */
+  /**
+   * Ask the collective for the live workers (TEF's get_workers):
+   * {@code {"response": [{"name", "instance", "work_queue", "status", "task", "attempt", "task_types", "alive", ...}]}}.
+   */
   public static final String COLLECTIVE_GET_WORKERS = "tef.collective.get_workers";
+  /** TEF's remove_worker: {@code {"name"}}; the worker's task goes back to the queue at once. */
+  public static final String COLLECTIVE_REMOVE_WORKER = "tef.collective.remove_worker";
+  /**
+   * TEF's collective control messages on one address, routed by {@code type}: worker_status,
+   * remove_worker, get_workers (what the AMQP door forwards).
+   */
+  public static final String COLLECTIVE_CONTROL = "tef.collective.control";
+  /**
+   * Worker records: {@code {"name"}} answers one record with its messages and errors;
+   * {@code {"id", "group", "task_type", "status"}} (wildcards {@code *}) answers {@code {"count", "workers"}}.
+   */
+  public static final String COLLECTIVE_WORKERS = "tef.collective.workers";
+  /**
+   * wokmanager's worker events: {@code {"id", "group", "event": started|stopped|message|error, "at", "content"}}
+   * answered {@code {"registered": event, "at"}} once written; 404 for a worker not registered.
+   */
+  public static final String COLLECTIVE_WORKER_STATE = "tef.collective.worker_state";
   /** Registration handshake (Qworker's worker:initialize). */
   public static final String REGISTRY_REGISTER = "tef.registry.register";
   /**

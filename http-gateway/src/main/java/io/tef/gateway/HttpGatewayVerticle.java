@@ -31,6 +31,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new DispatcherRoutes(vertx).mount(router);
     new SuiteRoutes(vertx, store).mount(router);
     new ResourceRoutes(vertx).mount(router);
+    new WorkerRoutes(vertx).mount(router);
+    new WokmanagerRoutes(vertx, config.auth()).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
         .requestHandler(router)
         .listen()

@@ -40,6 +40,15 @@ final class Http implements AutoCloseable {
     return TestNodes.await(client.get(path).send());
   }
 
+  HttpResponse<Buffer> get(String path, String header, String value) throws Exception {
+    return TestNodes.await(client.get(path).putHeader(header, value).send());
+  }
+
+  /** A GET with a JSON body, as wokmanager.py sends it. */
+  HttpResponse<Buffer> getWithBody(String path, String body) throws Exception {
+    return TestNodes.await(client.get(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+  }
+
   @Override
   public void close() {
     client.close();

@@ -94,7 +94,7 @@ public final class TefWorker extends VerticleBase {
       pingIntervalMs = requestedPingMs;
     }
     WorkerRegistration r = new WorkerRegistration(name, instance, new ArrayList<>(handlers.keySet()),
-        System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid(), requestedPingMs);
+        System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid(), requestedPingMs, null, null);
     vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, r.toJson(), timeout())
         .onSuccess(reply -> {
           registered = true;

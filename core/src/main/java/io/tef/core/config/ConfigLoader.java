@@ -163,6 +163,11 @@ public final class ConfigLoader {
         put(json, key, current instanceof JsonArray ? splitList(value) : value);
       }
     }
+    // TEF_API_KEYS is the documented short name of TEF_AUTH_API_KEYS; the long one wins if both are set.
+    String apiKeys = environment.get("TEF_API_KEYS");
+    if (apiKeys != null && environment.get("TEF_AUTH_API_KEYS") == null) {
+      put(json, "auth.api_keys", splitList(apiKeys));
+    }
   }
 
   private static List<String> splitList(String value) {

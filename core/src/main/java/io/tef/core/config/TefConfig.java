@@ -18,7 +18,8 @@ import java.util.Set;
  * {@code core/src/main/resources/tef-defaults.yaml} lists every key with its default.
  */
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
-                        Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources) {
+                        Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
+                        Auth auth) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway");
 
@@ -70,7 +71,20 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     return defs;
   }
 
-  public record Collective(long pingIntervalMs) {
+  /**
+   * @param recordWriteIntervalMs a worker record whose only changes are ones its worker re-tells
+   *                              (status, task, last seen, counters) is written at most this often
+   * @param keepOfflineMs         an offline worker's record is forgotten this long after it was last seen
+   */
+  public record Collective(long pingIntervalMs, long recordWriteIntervalMs, long keepOfflineMs) {
+  }
+
+  /** Keys the worker REST door ({@code /worker/...}) accepts; none configured: the door refuses everyone. */
+  public record Auth(List<String> apiKeys) {
+
+    public boolean accepts(String key) {
+      return key != null && apiKeys != null && apiKeys.contains(key);
+    }
   }
 
   /** Checks what types alone cannot; throws {@link ConfigException} naming the key. */
@@ -116,6 +130,14 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     resourceDefinitions();
     require(collective != null, "collective", "is missing");
     require(collective.pingIntervalMs() >= 100, "collective.ping_interval_ms", "must be at least 100, got " + collective.pingIntervalMs());
+    require(collective.recordWriteIntervalMs() >= 100, "collective.record_write_interval_ms", "must be at least 100, got " + collective.recordWriteIntervalMs());
+    require(collective.keepOfflineMs() >= 0, "collective.keep_offline_ms", "must not be negative, got " + collective.keepOfflineMs());
+    require(auth != null && auth.apiKeys() != null, "auth.api_keys", "must be a list (empty: the worker door refuses everyone)");
+    for (int i = 0; i < auth.apiKeys().size(); i++) {
+      String key = auth.apiKeys().get(i);
+      require(key != null && key.matches("[\\x21-\\x7e&&[^,]]{8,200}"), "auth.api_keys[" + i + "]",
+          "must be 8 to 200 printable characters without spaces or commas" + (key == null ? "" : ", got one of " + key.length()));
+    }
     return this;
   }
 

@@ -8,16 +8,19 @@ import java.util.List;
 
 /**
  * A worker introducing itself (Qworker's worker:initialize): its unique name, the instance id
- * that tells a restarted worker from the old one, the task types it runs, where it is.
+ * that tells a restarted worker from the old one, the task types it runs, where it is, the
+ * ping interval it asks for (0: the node's), and optionally wokmanager's {@code group}
+ * ({@code product.importer}) and TEF's {@code worker_type}.
  */
 public record WorkerRegistration(String name, String instance, List<String> taskTypes, String host, long pid,
-                                 long pingIntervalMs) {
+                                 long pingIntervalMs, String group, String workerType) {
 
   /** The shortest ping interval a worker may ask for. */
   public static final long MIN_PING_MS = 100;
 
+  /** The shape callers used before the ping interval, group and worker_type existed. */
   public WorkerRegistration(String name, String instance, List<String> taskTypes, String host, long pid) {
-    this(name, instance, taskTypes, host, pid, 0);
+    this(name, instance, taskTypes, host, pid, 0, null, null);
   }
 
   public static WorkerRegistration fromJson(JsonObject json) {
@@ -32,12 +35,23 @@ public record WorkerRegistration(String name, String instance, List<String> task
     }
     return new WorkerRegistration(Fields.requireString(json, "name"), Fields.requireString(json, "instance"),
         types, Fields.optionalString(json, "host"), pid instanceof Number n ? n.longValue() : -1,
-        ping == null ? 0 : ((Number) ping).longValue());
+        ping == null ? 0 : ((Number) ping).longValue(),
+        Fields.optionalString(json, "group"), Fields.optionalString(json, "worker_type"));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("name", name).put("instance", instance)
-        .put("task_types", new JsonArray(new ArrayList<>(taskTypes))).put("host", host).put("pid", pid)
-        .put("ping_interval_ms", pingIntervalMs > 0 ? pingIntervalMs : null);
+    JsonObject json = new JsonObject().put("name", name).put("instance", instance)
+        .put("task_types", new JsonArray(new ArrayList<>(taskTypes))).put("host", host).put("pid", pid);
+    // Left out when absent, so older readers see the message they knew.
+    if (pingIntervalMs > 0) {
+      json.put("ping_interval_ms", pingIntervalMs);
+    }
+    if (group != null) {
+      json.put("group", group);
+    }
+    if (workerType != null) {
+      json.put("worker_type", workerType);
+    }
+    return json;
   }
 }

@@ -3,12 +3,24 @@ package io.tef.core.protocol;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Set;
 
-/** TEF's worker_status: sent on every change and as the heartbeat. */
-public record WorkerStatus(String name, String instance, String status, String task, int attempt) {
+/**
+ * TEF's worker_status: sent on every change and as the heartbeat. TEF workers also name their
+ * {@code worker_type} (the task type they run) and {@code exchange_name} (their AMQP queue), which
+ * lets the collective register a worker it does not know from its status alone.
+ */
+public record WorkerStatus(String name, String instance, String status, String task, int attempt,
+                           String workerType, String exchangeName, List<String> taskTypes) {
 
+  /** {@code ready} is TEF's README word for {@code idle}; both are accepted and stored as idle. */
   public static final Set<String> STATUSES = Set.of("idle", "ready", "dispatched", "working", "task_complete", "offline");
+
+  /** The shape callers used before the TEF fields existed. */
+  public WorkerStatus(String name, String instance, String status, String task, int attempt) {
+    this(name, instance, status, task, attempt, null, null, List.of());
+  }
 
   public static WorkerStatus fromJson(JsonObject json) {
     String status = Fields.requireString(json, "status");
@@ -16,12 +28,40 @@ public record WorkerStatus(String name, String instance, String status, String t
       throw new ValidationException("status", "unknown status '" + status + "'; one of " + STATUSES);
     }
     Object attempt = json.getValue("attempt");
+    if (attempt != null && !(attempt instanceof Number)) {
+      throw new ValidationException("attempt", "must be a whole number");
+    }
     return new WorkerStatus(Fields.requireString(json, "name"), Fields.optionalString(json, "instance"), status,
-        Fields.optionalString(json, "task"), attempt instanceof Number n ? n.intValue() : 0);
+        Fields.optionalString(json, "task"), attempt instanceof Number n ? n.intValue() : 0,
+        Fields.optionalString(json, "worker_type"), Fields.optionalString(json, "exchange_name"),
+        Fields.stringList(json, "task_types"));
+  }
+
+  /** idle for ready; every other status as sent. */
+  public String normalized() {
+    return "ready".equals(status) ? "idle" : status;
+  }
+
+  /** The task types this status names: its task_types, else its worker_type (TEF). */
+  public List<String> namedTaskTypes() {
+    if (!taskTypes.isEmpty()) {
+      return taskTypes;
+    }
+    return workerType == null || workerType.isBlank() ? List.of() : List.of(workerType);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("type", "worker_status").put("name", name).put("instance", instance)
+    JsonObject json = new JsonObject().put("type", "worker_status").put("name", name).put("instance", instance)
         .put("status", status).put("task", task).put("attempt", attempt);
+    if (workerType != null) {
+      json.put("worker_type", workerType);
+    }
+    if (exchangeName != null) {
+      json.put("exchange_name", exchangeName);
+    }
+    if (!taskTypes.isEmpty()) {
+      json.put("task_types", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(taskTypes)));
+    }
+    return json;
   }
 }

@@ -135,6 +135,11 @@ public final class MongoTaskStore implements TaskStore {
     return new KeeperCheckpoints(client);
   }
 
+  /** Worker records (the collective's), through the same client. */
+  public WorkerRecords workerRecords() {
+    return new WorkerRecords(client);
+  }
+
   @Override
   public Future<List<Task>> unfinished() {
     JsonArray live = new JsonArray(Arrays.stream(TaskState.values()).filter(s -> !s.terminal()).map(TaskState::wire).toList());

@@ -115,4 +115,24 @@ class ConfigLoaderTest {
       ctx.completeNow();
     })));
   }
+
+  @Test
+  void apiKeysComeFromTefApiKeysAndAreChecked(Vertx vertx, VertxTestContext ctx) throws IOException {
+    Map<String, String> env = env("auth:\n  api_keys: [from-the-file-1]\n");
+    env.put("TEF_API_KEYS", "first-key-123, second-key-456");
+    ConfigLoader.load(vertx, env, Map.of()).compose(c -> {
+      ctx.verify(() -> assertEquals(List.of("first-key-123", "second-key-456"), c.auth().apiKeys(), "TEF_API_KEYS beats the file"));
+      Map<String, String> both = new HashMap<>(env);
+      both.put("TEF_AUTH_API_KEYS", "long-name-wins-1");
+      return ConfigLoader.load(vertx, both, Map.of());
+    }).compose(c -> {
+      ctx.verify(() -> assertEquals(List.of("long-name-wins-1"), c.auth().apiKeys()));
+      return ConfigLoader.load(vertx, Map.of("TEF_ENV", "staging", "TEF_CONFIG", dir.toString(), "TEF_API_KEYS", "short"), Map.of());
+    }).onComplete(ctx.failing(err -> ctx.verify(() -> {
+      ConfigException e = assertInstanceOf(ConfigException.class, err);
+      assertEquals("auth.api_keys[0]", e.key());
+      assertTrue(e.getMessage().contains("8 to 200"), e.getMessage());
+      ctx.completeNow();
+    })));
+  }
 }
