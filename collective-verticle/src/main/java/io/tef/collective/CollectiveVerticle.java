@@ -157,7 +157,7 @@ public final class CollectiveVerticle extends VerticleBase {
       throw new ValidationException(409, "instance", "worker name '" + s.name() + "' is held by live instance " + w.instance);
     }
     String instance = s.instance() != null ? s.instance() : "status-" + java.util.UUID.randomUUID();
-    WorkerRegistration r = new WorkerRegistration(s.name(), instance, s.namedTaskTypes(), null, -1, 0, null, s.workerType());
+    WorkerRegistration r = new WorkerRegistration(s.name(), instance, s.namedTaskTypes(), null, -1, 0, null, s.workerType(), s.task(), s.attempt());
     WorkerEntry.Via via = s.exchangeName() != null ? WorkerEntry.Via.AMQP : WorkerEntry.Via.EVENT_BUS;
     WorkerEntry entry = register(r, via, s.exchangeName());
     // The registry holds the name for this instance too, so an SDK worker cannot take it meanwhile.

@@ -64,6 +64,8 @@ public final class Addresses {
    * {@code "delete"}, {@code "list"}; answered with the resource(s) and their holders.
    */
   public static final String RESOURCES = "tef.resources";
+  /** A dispatcher that starts says so here, so the others count it at once (not at their next lease check). */
+  public static final String EVENTS_DISPATCHERS = "tef.events.dispatchers";
   /** Dispatchers tell each other of freed slots and changed definitions here. */
   public static final String EVENTS_RESOURCES = "tef.events.resources";
 

@@ -75,6 +75,9 @@ final class Dispatcher {
   private DispatcherState state = DispatcherState.RUNNING;
   /** Suites whose new tasks are held as they arrive. */
   private final java.util.Set<String> pausedSuites = new java.util.HashSet<>();
+  /** Running tasks taken from the store, waiting for their worker to come back: the timer that gives up on it. */
+  private final Map<String, Long> rejoinTimers = new HashMap<>();
+  private final long rejoinGraceMs;
   /** Attempts whose workers were told to abandon them and have not answered: their resources stay held. */
   private final java.util.Set<String> abandoning = new java.util.HashSet<>();
 
@@ -98,12 +101,21 @@ final class Dispatcher {
     this.backoff = new RetryBackoff(config.dispatcher().retryBackoffBaseMs(), config.dispatcher().retryBackoffCapMs());
     this.dispatchTimeoutMs = config.dispatcher().dispatchTimeoutMs();
     this.leases = leases;
+    this.rejoinGraceMs = 2 * config.collective().pingIntervalMs() + 1000;
     this.ownership = new Ownership(vertx, leases, store, clock, instance, nodeName, config.dispatcher().leaseRenewMs(),
         config.dispatcher().leaseTtlMs(), this::adopt, this::dispatchAll, this::letGo);
   }
 
   String instance() {
     return instance;
+  }
+
+  void announce() {
+    ownership.announce();
+  }
+
+  void peerStarted(JsonObject announcement) {
+    ownership.peerStarted(announcement);
   }
 
   /** The other live dispatchers, which control messages are passed on to. */
@@ -127,8 +139,31 @@ final class Dispatcher {
   }
 
   /**
-   * Answers for these stored tasks from now on. One that was dispatched or working when its
-   * dispatcher died goes back to the queue; its old attempt is fenced off by the next.
+   * A working task taken over from the store keeps its attempt while its worker has 2 x ping +
+   * 1 s to register again saying it still runs it (or to report its end, which the fence
+   * accepts: same attempt, same worker). Otherwise it is queued again under a new attempt.
+   */
+  private void awaitRejoin(Task t) {
+    cancelTimer(rejoinTimers, t.guid());
+    rejoinTimers.put(t.guid(), vertx.setTimer(rejoinGraceMs, id -> {
+      rejoinTimers.remove(t.guid());
+      Task now = live.get(t.guid());
+      WorkerPool.Worker w = now == null ? null : workers.get(now.worker());
+      if (now != null && now.state() == TaskState.WORKING && now.attempt() == t.attempt() && (w == null || !now.guid().equals(w.guid))) {
+        LOG.info("Task {} attempt {}: worker {} did not come back within {} ms; queued again", now.guid(), now.attempt(), now.worker(), rejoinGraceMs);
+        cancelTimer(stallTimers, now.guid());
+        Task back = now.requeued(nodeName);
+        live.put(back.guid(), back);
+        writer.save(back);
+        enqueue(back);
+      }
+    }));
+  }
+
+  /**
+   * Answers for these stored tasks from now on. One that was dispatched when its dispatcher
+   * died goes back to the queue; its old attempt is fenced off by the next. One that was
+   * working waits for its worker a moment (see {@link #awaitRejoin}).
    */
   private void adopt(List<Task> tasks) {
     int requeued = 0;
@@ -142,6 +177,14 @@ final class Dispatcher {
         continue;
       }
       Task t = stored.withOwner(instance);
+      if (t.state() == TaskState.WORKING && t.worker() != null) {
+        // Its worker may still be running it, only cut off from the dispatcher that died: give it
+        // time to come back and say so (or report the result), before another attempt starts.
+        live.put(t.guid(), t);
+        awaitRejoin(t);
+        adopted++;
+        continue;
+      }
       if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
         t = t.requeued(nodeName);
         writer.save(t);
@@ -515,7 +558,7 @@ final class Dispatcher {
    * that their reports are passed on to it (and fenced by attempt) instead of recorded here.
    */
   private void letGo() {
-    List.of(waiting, stallTimers, noteSaves).forEach(timers -> {
+    List.of(waiting, stallTimers, noteSaves, rejoinTimers).forEach(timers -> {
       timers.values().forEach(vertx::cancelTimer);
       timers.clear();
     });
@@ -544,6 +587,7 @@ final class Dispatcher {
    * run, in the same write.
    */
   private Future<JsonObject> finish(Task done) {
+    cancelTimer(rejoinTimers, done.guid());
     Task next = done.repeat() != null && done.state() != TaskState.CANCELLED ? done.nextRun(nextRunAt(done), done.lastModifiedBy()) : null;
     if (next == null) {
       live.remove(done.guid());
@@ -610,9 +654,33 @@ final class Dispatcher {
       }
       WorkerPool.Worker w = workers.add(p.name(), p.instance(), p.taskTypes());
       LOG.info("Worker {} is up for {}", w.name, w.taskTypes);
+      Task running = p.task() == null ? null : live.get(p.task());
+      if (running != null && running.state() == TaskState.WORKING && running.attempt() == p.attempt() && p.name().equals(running.worker())) {
+        // Back after its dispatcher's restart, still running its task: it keeps it.
+        cancelTimer(rejoinTimers, running.guid());
+        workers.assign(w, running.guid());
+        armStallTimer(running);
+        LOG.info("Worker {} came back running task {} attempt {}: it goes on", w.name, running.guid(), running.attempt());
+        return;
+      }
+      rejoinedWithout(p.name());
       dispatchTo(w);
     } else if (known != null && known.instance.equals(p.instance())) {
       lose(known, "it went offline");
+    }
+  }
+
+  /** A worker that came back without the task it was running when its dispatcher died: that task goes back to the queue. */
+  private void rejoinedWithout(String workerName) {
+    for (String guid : List.copyOf(rejoinTimers.keySet())) {
+      Task t = live.get(guid);
+      if (t != null && workerName.equals(t.worker()) && t.state() == TaskState.WORKING) {
+        cancelTimer(rejoinTimers, guid);
+        Task back = t.requeued(nodeName);
+        live.put(back.guid(), back);
+        writer.save(back);
+        enqueue(back);
+      }
     }
   }
 
@@ -813,6 +881,7 @@ final class Dispatcher {
   Future<Void> drain() {
     gate.stop();
     waiting.values().forEach(vertx::cancelTimer);
+    rejoinTimers.values().forEach(vertx::cancelTimer);
     stallTimers.values().forEach(vertx::cancelTimer);
     noteSaves.values().forEach(vertx::cancelTimer);
     noteSaves.keySet().forEach(guid -> {

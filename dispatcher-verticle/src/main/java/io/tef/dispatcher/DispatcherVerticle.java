@@ -51,6 +51,7 @@ public final class DispatcherVerticle extends VerticleBase {
             vertx.eventBus().<Object>consumer(Addresses.dispatcher(dispatcher.instance()), m -> answer(m, body -> own(m.headers().get(Dispatcher.OP), Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCES, m -> dispatcher.resourceEvent(m.body())).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_DISPATCHERS, m -> dispatcher.peerStarted(m.body())).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_WORKERS, m -> {
               try {
                 dispatcher.presence(WorkerPresence.fromJson(Fields.object(m.body())));
@@ -60,6 +61,7 @@ public final class DispatcherVerticle extends VerticleBase {
             }).completion())))
         .compose(v -> new KeeperService(store, store.keeperCheckpoints()).register(vertx))
         .compose(v -> learnLiveWorkers())
+        .onSuccess(v -> dispatcher.announce())
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
   }
 

@@ -80,6 +80,20 @@ final class Ownership {
     });
   }
 
+  /** Tells the other dispatchers this one is here; call once its consumers listen. */
+  void announce() {
+    vertx.eventBus().publish(io.tef.core.Addresses.EVENTS_DISPATCHERS,
+        new DispatcherLease(instance, node, host, ProcessHandle.current().pid(), renewedAt).toDocument());
+  }
+
+  /** Another dispatcher announced its start: count it as live until its lease says otherwise. */
+  void peerStarted(io.vertx.core.json.JsonObject announcement) {
+    DispatcherLease lease = DispatcherLease.fromDocument(announcement);
+    if (!lease.instance().equals(instance)) {
+      others.put(lease.instance(), lease);
+    }
+  }
+
   /** May this dispatcher hand out work now: its lease is fresh and it was not taken over. */
   boolean mayDispatch() {
     return !lost && !fenced;

@@ -41,7 +41,8 @@ public final class TefWorker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TefWorker.class);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final long RETRY_DELAY_MS = 1_000;
-  private static final int REPORT_TRIES = 120;
+  /** A result is offered for an hour while no dispatcher answers (its node restarting): it is not lost. */
+  private static final int REPORT_TRIES = 3600;
 
   private final String name;
   private final String instance = UUID.randomUUID().toString();
@@ -94,7 +95,8 @@ public final class TefWorker extends VerticleBase {
       pingIntervalMs = requestedPingMs;
     }
     WorkerRegistration r = new WorkerRegistration(name, instance, new ArrayList<>(handlers.keySet()),
-        System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid(), requestedPingMs, null, null);
+        System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid(), requestedPingMs, null, null,
+        current == null ? null : current.guid(), current == null ? 0 : current.attempt());
     vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, r.toJson(), timeout())
         .onSuccess(reply -> {
           registered = true;

@@ -12,20 +12,20 @@ import java.util.List;
  * or down; the worker itself says it is idle again after a task, so that a dispatcher it turned
  * away while busy with another dispatcher's task may try it again.
  */
-public record WorkerPresence(Event event, String name, String instance, List<String> taskTypes) {
+public record WorkerPresence(Event event, String name, String instance, List<String> taskTypes, String task, int attempt) {
 
   public enum Event { UP, DOWN, IDLE }
 
   public static WorkerPresence up(WorkerRegistration r) {
-    return new WorkerPresence(Event.UP, r.name(), r.instance(), r.taskTypes());
+    return new WorkerPresence(Event.UP, r.name(), r.instance(), r.taskTypes(), r.runningTask(), r.runningAttempt());
   }
 
   public static WorkerPresence down(String name, String instance) {
-    return new WorkerPresence(Event.DOWN, name, instance, List.of());
+    return new WorkerPresence(Event.DOWN, name, instance, List.of(), null, 0);
   }
 
   public static WorkerPresence idle(String name, String instance) {
-    return new WorkerPresence(Event.IDLE, name, instance, List.of());
+    return new WorkerPresence(Event.IDLE, name, instance, List.of(), null, 0);
   }
 
   public boolean up() {
@@ -41,11 +41,12 @@ public record WorkerPresence(Event event, String name, String instance, List<Str
       default -> throw new ValidationException("event", "must be up, down or idle, got '" + e + "'");
     };
     return new WorkerPresence(event, Fields.requireString(json, "name"), Fields.requireString(json, "instance"),
-        Fields.stringList(json, "task_types"));
+        Fields.stringList(json, "task_types"), Fields.optionalString(json, "task"),
+        json.getValue("attempt") instanceof Number a ? a.intValue() : 0);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("event", event.name().toLowerCase(java.util.Locale.ROOT)).put("name", name).put("instance", instance)
-        .put("task_types", new JsonArray(new ArrayList<>(taskTypes)));
+        .put("task_types", new JsonArray(new ArrayList<>(taskTypes))).put("task", task).put("attempt", attempt);
   }
 }

@@ -9,18 +9,19 @@ import java.util.List;
 /**
  * A worker introducing itself (Qworker's worker:initialize): its unique name, the instance id
  * that tells a restarted worker from the old one, the task types it runs, where it is, the
- * ping interval it asks for (0: the node's), and optionally wokmanager's {@code group}
+ * ping interval it asks for (0: the node's), the task it is running when it registers again, and optionally wokmanager's {@code group}
  * ({@code product.importer}) and TEF's {@code worker_type}.
  */
 public record WorkerRegistration(String name, String instance, List<String> taskTypes, String host, long pid,
-                                 long pingIntervalMs, String group, String workerType) {
+                                 long pingIntervalMs, String group, String workerType,
+                                 String runningTask, int runningAttempt) {
 
   /** The shortest ping interval a worker may ask for. */
   public static final long MIN_PING_MS = 100;
 
   /** The shape callers used before the ping interval, group and worker_type existed. */
   public WorkerRegistration(String name, String instance, List<String> taskTypes, String host, long pid) {
-    this(name, instance, taskTypes, host, pid, 0, null, null);
+    this(name, instance, taskTypes, host, pid, 0, null, null, null, 0);
   }
 
   public static WorkerRegistration fromJson(JsonObject json) {
@@ -36,7 +37,8 @@ public record WorkerRegistration(String name, String instance, List<String> task
     return new WorkerRegistration(Fields.requireString(json, "name"), Fields.requireString(json, "instance"),
         types, Fields.optionalString(json, "host"), pid instanceof Number n ? n.longValue() : -1,
         ping == null ? 0 : ((Number) ping).longValue(),
-        Fields.optionalString(json, "group"), Fields.optionalString(json, "worker_type"));
+        Fields.optionalString(json, "group"), Fields.optionalString(json, "worker_type"),
+        Fields.optionalString(json, "task"), json.getValue("attempt") instanceof Number a ? a.intValue() : 0);
   }
 
   public JsonObject toJson() {
@@ -51,6 +53,10 @@ public record WorkerRegistration(String name, String instance, List<String> task
     }
     if (workerType != null) {
       json.put("worker_type", workerType);
+    }
+    // A worker that registers again (its node came back) says which task it is still running.
+    if (runningTask != null) {
+      json.put("task", runningTask).put("attempt", runningAttempt);
     }
     return json;
   }
