@@ -43,6 +43,13 @@ public final class Addresses {
    * answered {@code {"registered": event, "at"}} once written; 404 for a worker not registered.
    */
   public static final String COLLECTIVE_WORKER_STATE = "tef.collective.worker_state";
+  /**
+   * Task definitions: {@code {"op": "put", "id", "definition": {...}}}, {@code "get"}, {@code "delete"},
+   * {@code "list"}; answered with the definition(s). Served by the registry.
+   */
+  public static final String TASK_TYPES = "tef.registry.task_types";
+  /** Published when a task definition is added, changed or deleted: {@code {"event": "defined"|"deleted", ...}}. */
+  public static final String EVENTS_TASK_TYPES = "tef.events.task_types";
   /** Registration handshake (Qworker's worker:initialize). */
   public static final String REGISTRY_REGISTER = "tef.registry.register";
   /**

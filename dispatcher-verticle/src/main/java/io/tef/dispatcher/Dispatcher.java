@@ -8,7 +8,6 @@ import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskDefaults;
 import io.tef.core.task.TaskEnvelope;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskState;
@@ -58,7 +57,7 @@ final class Dispatcher {
   private final TaskStore store;
   private final StoreWriter writer;
   private final String nodeName;
-  private final TaskDefaults defaults;
+  private final TaskTypeDefaults defaults;
   private final RetryBackoff backoff;
   private final long dispatchTimeoutMs;
 
@@ -86,7 +85,11 @@ final class Dispatcher {
   private final Ownership ownership;
   private final LeaseStore leases;
 
-  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, LeaseStore leases, TefConfig config, Clock clock) {
+  private final io.tef.core.store.TaskDefinitionStore taskTypes;
+
+  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, LeaseStore leases, io.tef.core.store.TaskDefinitionStore taskTypes,
+             TefConfig config, Clock clock) {
+    this.taskTypes = taskTypes;
     this.vertx = vertx;
     this.clock = clock;
     this.store = store;
@@ -97,7 +100,7 @@ final class Dispatcher {
     this.gate = new ResourceGate(vertx, resources, store, clock, instance, config.dispatcher().dispatchTimeoutMs() + 1000, this::unparked);
     this.writer = new StoreWriter(store);
     this.nodeName = config.node().name();
-    this.defaults = config.dispatcher().taskDefaults();
+    this.defaults = new TaskTypeDefaults(config.dispatcher().taskDefaults());
     this.backoff = new RetryBackoff(config.dispatcher().retryBackoffBaseMs(), config.dispatcher().retryBackoffCapMs());
     this.dispatchTimeoutMs = config.dispatcher().dispatchTimeoutMs();
     this.leases = leases;
@@ -112,6 +115,10 @@ final class Dispatcher {
 
   void announce() {
     ownership.announce();
+  }
+
+  void taskTypeEvent(JsonObject event) {
+    defaults.onEvent(event);
   }
 
   void peerStarted(JsonObject announcement) {
@@ -132,7 +139,7 @@ final class Dispatcher {
    * dispatchers (its own earlier run included), never those of a live one.
    */
   Future<Void> recover() {
-    return gate.start(configuredResources).compose(v -> ownership.start()).map(tasks -> {
+    return gate.start(configuredResources).compose(v -> defaults.load(taskTypes)).compose(v -> ownership.start()).map(tasks -> {
       adopt(tasks);
       return null;
     });
@@ -206,7 +213,7 @@ final class Dispatcher {
    * repeating task's type): then it redefines the task.
    */
   Future<JsonObject> submit(JsonObject envelope, boolean forwarded) {
-    TaskEnvelope e = TaskEnvelope.parse(envelope, defaults);
+    TaskEnvelope e = TaskEnvelope.parse(envelope, defaults.forEnvelope(envelope));
     if (ownership.lost()) {
       throw new ValidationException(503, null, "this dispatcher was taken over by another and accepts nothing more; try again");
     }

@@ -11,6 +11,7 @@ import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.store.MongoTaskStore;
 import io.tef.core.store.LeaseStore;
 import io.tef.core.store.ResourceStore;
+import io.tef.core.store.TaskDefinitionStore;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -32,6 +33,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private MongoTaskStore store;
   private ResourceStore resources;
   private LeaseStore leases;
+  private TaskDefinitionStore taskTypes;
   private Dispatcher dispatcher;
 
   @Override
@@ -40,7 +42,8 @@ public final class DispatcherVerticle extends VerticleBase {
     store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     resources = ResourceStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     leases = LeaseStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    dispatcher = new Dispatcher(vertx, store, resources, leases, config, Clock.systemUTC());
+    taskTypes = TaskDefinitionStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    dispatcher = new Dispatcher(vertx, store, resources, leases, taskTypes, config, Clock.systemUTC());
     return store.start()
         .compose(v -> dispatcher.recover())
         .compose(v -> Future.all(java.util.List.of(
@@ -52,6 +55,7 @@ public final class DispatcherVerticle extends VerticleBase {
             vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCES, m -> dispatcher.resourceEvent(m.body())).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_DISPATCHERS, m -> dispatcher.peerStarted(m.body())).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASK_TYPES, m -> dispatcher.taskTypeEvent(m.body())).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_WORKERS, m -> {
               try {
                 dispatcher.presence(WorkerPresence.fromJson(Fields.object(m.body())));
@@ -152,7 +156,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return dispatcher.drain().otherwiseEmpty().eventually(() -> resources.close()).eventually(() -> leases.close())
+    return dispatcher.drain().otherwiseEmpty().eventually(() -> resources.close()).eventually(() -> leases.close()).eventually(() -> taskTypes.close())
         .eventually(() -> store.close());
   }
 }

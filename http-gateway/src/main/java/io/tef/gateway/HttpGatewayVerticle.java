@@ -30,7 +30,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new TaskRoutes(vertx, store, config.http().bodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
     new SuiteRoutes(vertx, store).mount(router);
-    new ResourceRoutes(vertx).mount(router);
+    CatalogRoutes.resources(vertx).mount(router);
+    CatalogRoutes.taskTypes(vertx).mount(router);
     new WorkerRoutes(vertx).mount(router);
     new WokmanagerRoutes(vertx, config.auth()).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))

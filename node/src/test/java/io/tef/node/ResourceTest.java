@@ -160,6 +160,13 @@ class ResourceTest extends SharedNodeTest {
   }
 
   @Test
+  void aWorkerDefinesTheTaskTypesItBringsWhenAutoDefineIsOn() throws Exception {
+    var r = http.get("/api/task-types/guarded");
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals("guarded", r.bodyAsJsonObject().getString("id"));
+  }
+
+  @Test
   void badDefinitionsAreRefusedNamingTheField() throws Exception {
     var r = http.put("/api/resources/bad", new JsonObject().put("limit", "many"));
     assertEquals(400, r.statusCode());

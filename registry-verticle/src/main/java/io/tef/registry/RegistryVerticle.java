@@ -6,6 +6,7 @@ import io.tef.core.config.TefConfig;
 import io.tef.core.protocol.Fields;
 import io.tef.core.protocol.Replies;
 import io.tef.core.protocol.WorkerRegistration;
+import io.tef.core.store.TaskDefinitionStore;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,14 +30,31 @@ public final class RegistryVerticle extends VerticleBase {
   /** The live holder of each worker name. */
   private final Map<String, WorkerRegistration> holders = new HashMap<>();
   private long pingIntervalMs;
+  private TaskDefinitionStore definitions;
+  private TaskCatalog catalog;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
     pingIntervalMs = config.collective().pingIntervalMs();
-    return Future.all(
+    definitions = TaskDefinitionStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    catalog = new TaskCatalog(vertx, definitions, config.registry().autoDefine());
+    return catalog.start(config.taskDefinitions()).compose(v -> Future.all(
         vertx.eventBus().<Object>consumer(Addresses.REGISTRY_REGISTER, this::onRegister).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> onWorkerEvent(m.body())).completion());
+        vertx.eventBus().<Object>consumer(Addresses.TASK_TYPES, m -> {
+          try {
+            catalog.handle(Fields.object(m.body())).onSuccess(m::reply).onFailure(err -> Replies.fail(m, err));
+          } catch (RuntimeException e) {
+            Replies.fail(m, e);
+          }
+        }).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASK_TYPES, m -> catalog.onEvent(m.body())).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> onWorkerEvent(m.body())).completion()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return definitions.close();
   }
 
   private void onRegister(Message<Object> m) {
@@ -47,14 +65,23 @@ public final class RegistryVerticle extends VerticleBase {
         throw new ValidationException(409, "name", "worker name '" + r.name() + "' is held by a live worker (pid "
             + holder.pid() + " on " + holder.host() + "); it is free once that one is offline");
       }
-      holders.put(r.name(), r);
-      if (holder == null) {
-        LOG.info("Worker {} registered: task types {}, pid {} on {}", r.name(), r.taskTypes(), r.pid(), r.host());
-      }
-      vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "registered")
-          .put("worker", r.toJson()).put("at", Instant.now().toString()));
-      // A worker may ask for its own ping interval (Qworker's --ping); the collective watches it by that one.
-      m.reply(new JsonObject().put("accepted", true).put("ping_interval_ms", r.pingIntervalMs() > 0 ? r.pingIntervalMs() : pingIntervalMs));
+      // Qworker's initialize: a worker is admitted only for task types that are defined.
+      catalog.admit(r.taskTypes()).onSuccess(defs -> {
+        WorkerRegistration now = holders.get(r.name());
+        if (now != null && !now.instance().equals(r.instance())) {
+          Replies.fail(m, new ValidationException(409, "name", "worker name '" + r.name() + "' was taken meanwhile"));
+          return;
+        }
+        holders.put(r.name(), r);
+        if (holder == null) {
+          LOG.info("Worker {} registered: task types {}, pid {} on {}", r.name(), r.taskTypes(), r.pid(), r.host());
+        }
+        vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "registered")
+            .put("worker", r.toJson()).put("at", Instant.now().toString()));
+        // A worker may ask for its own ping interval (Qworker's --ping); the collective watches it by that one.
+        m.reply(new JsonObject().put("accepted", true).put("ping_interval_ms", r.pingIntervalMs() > 0 ? r.pingIntervalMs() : pingIntervalMs)
+            .put("task_types", defs));
+      }).onFailure(err -> Replies.fail(m, err));
     } catch (RuntimeException e) {
       Replies.fail(m, e);
     }

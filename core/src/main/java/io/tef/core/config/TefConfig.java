@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
-                        Auth auth) {
+                        Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway");
 
@@ -80,6 +80,26 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
   }
 
   /** Keys the worker REST door ({@code /worker/...}) accepts; none configured: the door refuses everyone. */
+  /** {@code auto_define}: a worker bringing a task type nobody defined defines it (else it is refused). */
+  public record Registry(boolean autoDefine) {
+  }
+
+  /** The task definitions in configuration; written to the store when a registry starts. */
+  public List<io.tef.core.task.TaskDefinition> taskDefinitions() {
+    List<io.tef.core.task.TaskDefinition> defs = new ArrayList<>();
+    if (taskTypes == null) {
+      return defs;
+    }
+    taskTypes.forEach((id, def) -> {
+      try {
+        defs.add(io.tef.core.task.TaskDefinition.parse(id, def == null ? new JsonObject() : new JsonObject(def), "task_types." + id + "."));
+      } catch (ValidationException e) {
+        throw new ConfigException(e.field() == null ? "task_types." + id : e.field(), e.getMessage());
+      }
+    });
+    return defs;
+  }
+
   public record Auth(List<String> apiKeys) {
 
     public boolean accepts(String key) {
@@ -128,6 +148,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
       }
     }
     resourceDefinitions();
+    require(registry != null, "registry", "is missing");
+    taskDefinitions();
     require(collective != null, "collective", "is missing");
     require(collective.pingIntervalMs() >= 100, "collective.ping_interval_ms", "must be at least 100, got " + collective.pingIntervalMs());
     require(collective.recordWriteIntervalMs() >= 100, "collective.record_write_interval_ms", "must be at least 100, got " + collective.recordWriteIntervalMs());

@@ -1,0 +1,99 @@
+package io.tef.node;
+
+import io.tef.core.Addresses;
+import io.tef.worker.TefWorker;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import static io.tef.node.TestNodes.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Task definitions: workers are admitted only for defined task types; a definition's defaults apply to its tasks. */
+class TaskTypeTest extends SharedNodeTest {
+
+  @TempDir
+  static Path dataDir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    startNode(dataDir, Map.of("registry.auto_define", false, "task_types.from-config.max_attempts", 4));
+  }
+
+  @Test
+  void aWorkerForAnUndefinedTaskTypeIsRefusedWithTheReason() throws Exception {
+    TefWorker stranger = TefWorker.builder("stranger").handle("never-defined", job -> Future.succeededFuture(null)).build();
+    await(node.vertx().deployVerticle(stranger));
+    ExecutionException refused = assertThrows(ExecutionException.class, () -> await(stranger.registration()));
+    ReplyException reply = assertInstanceOf(ReplyException.class, refused.getCause());
+    assertEquals(400, reply.failureCode());
+    assertTrue(reply.getMessage().contains("never-defined"), reply.getMessage());
+    await(node.vertx().undeploy(stranger.deploymentID()));
+  }
+
+  @Test
+  void aDefinedTaskTypeAdmitsItsWorkersAndGivesItsTasksTheirDefaults() throws Exception {
+    JsonObject def = new JsonObject().put("name", "Send an email").put("description", "one message")
+        .put("priority", 7).put("max_attempts", 5).put("job_attributes", new JsonArray().add("task_data.to").add("finished_at"));
+    var created = http.put("/api/task-types/email", def);
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertEquals(200, http.put("/api/task-types/email", def).statusCode());
+    assertEquals("Send an email", http.get("/api/task-types/email").bodyAsJsonObject().getString("name"));
+
+    JsonObject accepted = await(node.vertx().eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, new JsonObject()
+        .put("name", "mailer").put("instance", "i-1").put("task_types", new JsonArray().add("email")))).body();
+    assertEquals(new JsonArray().add("task_data.to").add("finished_at"),
+        accepted.getJsonObject("task_types").getJsonObject("email").getJsonArray("job_attributes"), "the worker learns its job attributes");
+
+    TefWorker mailer = TefWorker.builder("mailer-2").handle("email", job -> Future.succeededFuture("sent")).build();
+    await(node.vertx().deployVerticle(mailer));
+    await(mailer.registration());
+    http.post("/api/tasks", new JsonObject().put("task_type", "email").put("guid", "mail-1").put("task_data", new JsonObject().put("to", "a@b")));
+    JsonObject done = events.await("mail-1");
+    assertEquals("sent", done.getString("result"));
+    assertEquals(7, done.getInteger("priority"), "the definition's priority");
+    assertEquals(5, done.getInteger("max_attempts"), "the definition's max_attempts");
+    JsonObject explicit = http.post("/api/tasks", new JsonObject().put("task_type", "email").put("guid", "mail-2").put("priority", 2))
+        .bodyAsJsonObject();
+    assertEquals(2, explicit.getInteger("priority"), "the envelope wins over the definition");
+    await(node.vertx().undeploy(mailer.deploymentID()));
+  }
+
+  @Test
+  void definitionsComeFromConfigAndBuiltInsAreAlwaysThere() throws Exception {
+    assertEquals(4, http.get("/api/task-types/from-config").bodyAsJsonObject().getInteger("max_attempts"));
+    JsonArray all = http.get("/api/task-types").bodyAsJsonObject().getJsonArray("task_types");
+    for (String id : new String[] {"from-config", "echo", "sleep", "fail", "shell"}) {
+      assertTrue(all.stream().anyMatch(o -> id.equals(((JsonObject) o).getString("id"))), id + " in " + all.encode());
+    }
+  }
+
+  @Test
+  void badDefinitionsAreRefusedAndDeletingStopsAdmittingWorkers() throws Exception {
+    var bad = http.put("/api/task-types/broken", new JsonObject().put("max_attempts", 0));
+    assertEquals(400, bad.statusCode());
+    assertEquals("max_attempts", bad.bodyAsJsonObject().getString("field"));
+    bad = http.put("/api/task-types/broken", new JsonObject().put("job_attributes", "data"));
+    assertEquals("job_attributes", bad.bodyAsJsonObject().getString("field"));
+    assertEquals(404, http.get("/api/task-types/broken").statusCode());
+
+    assertEquals(201, http.put("/api/task-types/short-lived", new JsonObject()).statusCode());
+    assertEquals(200, http.delete("/api/task-types/short-lived").statusCode());
+    assertEquals(404, http.delete("/api/task-types/short-lived").statusCode());
+    TefWorker late = TefWorker.builder("late").handle("short-lived", job -> Future.succeededFuture(null)).build();
+    await(node.vertx().deployVerticle(late));
+    assertThrows(ExecutionException.class, () -> await(late.registration()));
+    await(node.vertx().undeploy(late.deploymentID()));
+  }
+}
