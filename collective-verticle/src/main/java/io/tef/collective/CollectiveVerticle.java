@@ -115,6 +115,7 @@ public final class CollectiveVerticle extends VerticleBase {
       workers.put(w.name, w);
     }
     w.register(r, via, queue);
+    w.statusProtocol = false; // set again by registerFromStatus for TEF-protocol workers
     w.message("registered: instance " + r.instance() + ", task types " + r.taskTypes()
         + (r.pid() >= 0 ? ", pid " + r.pid() : "") + (r.host() != null ? " on " + r.host() : ""), now(), "collective");
     writer.saveNow(w);
@@ -134,8 +135,16 @@ public final class CollectiveVerticle extends VerticleBase {
       if ("offline".equals(s.status())) {
         offline(w, "it said so");
       } else {
+        String before = w.status;
+        String held = w.task;
+        int heldAttempt = w.attempt;
         w.status(s);
         writer.saveLater(w);
+        if (w.statusProtocol && held != null && ("dispatched".equals(before) || "working".equals(before)) && "idle".equals(w.status)) {
+          // TEF leaked such a task until someone noticed; here it goes back to the queue at once.
+          LOG.info("Worker {} went idle without task_complete for task {} attempt {}: released", w.name, held, heldAttempt);
+          vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.released(w.name, w.instance, held, heldAttempt).toJson());
+        }
       }
       m.reply(new JsonObject().put("ok", true));
     } catch (RuntimeException e) {
@@ -160,6 +169,7 @@ public final class CollectiveVerticle extends VerticleBase {
     WorkerRegistration r = new WorkerRegistration(s.name(), instance, s.namedTaskTypes(), null, -1, 0, null, s.workerType(), s.task(), s.attempt());
     WorkerEntry.Via via = s.exchangeName() != null ? WorkerEntry.Via.AMQP : WorkerEntry.Via.EVENT_BUS;
     WorkerEntry entry = register(r, via, s.exchangeName());
+    entry.statusProtocol = true;
     // The registry holds the name for this instance too, so an SDK worker cannot take it meanwhile.
     vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "registered")
         .put("worker", r.toJson()).put("at", Instant.now().toString()).put("source", "worker_status"));

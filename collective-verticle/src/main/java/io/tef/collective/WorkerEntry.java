@@ -49,6 +49,11 @@ final class WorkerEntry {
   long lastSeenNanos;
   /** Registered in this collective's life and watched for heartbeats; REST records never are. */
   boolean live;
+  /**
+   * Registered by its own worker_status (TEF's protocol): such a worker ends a task with
+   * task_complete, so going idle straight from dispatched or working means it dropped the task.
+   */
+  boolean statusProtocol;
   long completed;
   long failed;
   long dispatched;

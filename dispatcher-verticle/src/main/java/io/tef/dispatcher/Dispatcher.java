@@ -641,6 +641,23 @@ final class Dispatcher {
 
   void presence(WorkerPresence p) {
     WorkerPool.Worker known = workers.get(p.name());
+    if (p.event() == WorkerPresence.Event.RELEASED) {
+      Task t = p.task() == null ? null : live.get(p.task());
+      if (known != null && known.instance.equals(p.instance()) && t != null && t.attempt() == p.attempt()
+          && p.name().equals(t.worker()) && (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING)) {
+        cancelTimer(stallTimers, t.guid());
+        releaseResources(t);
+        Task back = t.requeued(nodeName);
+        live.put(back.guid(), back);
+        writer.save(back);
+        if (t.guid().equals(known.guid)) {
+          workers.release(known);
+        }
+        enqueue(back);
+        dispatchTo(known);
+      }
+      return;
+    }
     if (p.event() == WorkerPresence.Event.IDLE) {
       if (known != null && known.instance.equals(p.instance())) {
         if (BUSY_ELSEWHERE.equals(known.guid)) {

@@ -14,7 +14,8 @@ import java.util.List;
  */
 public record WorkerPresence(Event event, String name, String instance, List<String> taskTypes, String task, int attempt) {
 
-  public enum Event { UP, DOWN, IDLE }
+  /** RELEASED: the worker dropped {@code task} / {@code attempt} without finishing it. */
+  public enum Event { UP, DOWN, IDLE, RELEASED }
 
   public static WorkerPresence up(WorkerRegistration r) {
     return new WorkerPresence(Event.UP, r.name(), r.instance(), r.taskTypes(), r.runningTask(), r.runningAttempt());
@@ -28,6 +29,10 @@ public record WorkerPresence(Event event, String name, String instance, List<Str
     return new WorkerPresence(Event.IDLE, name, instance, List.of(), null, 0);
   }
 
+  public static WorkerPresence released(String name, String instance, String task, int attempt) {
+    return new WorkerPresence(Event.RELEASED, name, instance, List.of(), task, attempt);
+  }
+
   public boolean up() {
     return event == Event.UP;
   }
@@ -38,7 +43,8 @@ public record WorkerPresence(Event event, String name, String instance, List<Str
       case "up" -> Event.UP;
       case "down" -> Event.DOWN;
       case "idle" -> Event.IDLE;
-      default -> throw new ValidationException("event", "must be up, down or idle, got '" + e + "'");
+      case "released" -> Event.RELEASED;
+      default -> throw new ValidationException("event", "must be up, down, idle or released, got '" + e + "'");
     };
     return new WorkerPresence(event, Fields.requireString(json, "name"), Fields.requireString(json, "instance"),
         Fields.stringList(json, "task_types"), Fields.optionalString(json, "task"),
