@@ -116,12 +116,13 @@ class WorkerProcessTest {
     buildTaskJar(tasks);
     Files.writeString(tasks.resolve("upper.json"), "{\"name\": \"Upper\", \"description\": \"shouts\", \"suffix\": \"!\"}");
     Path config = scratch.resolve("worker.yaml");
-    Files.writeString(config, "id: from-file\nallow_shell: true\npaths: [" + tasks + "]\n");
+    Files.writeString(config, "id: from-file\nallow_shell: true\nslots: 2\nstop_grace: 1s\npaths: [" + tasks + "]\n");
     Map<String, String> env = Map.of("TEF_WORKER_TASKS", "upper,shell", "TEF_WORKER_STANDALONE", "true",
         "TEF_NODE_DATA_DIR", scratch.resolve("standalone-data").toString());
     try (NodeProcess worker = NodeProcess.worker(env, "--config", config.toString())) {
       int port = worker.awaitReady();
       assertTrue(worker.output().contains("TEF worker from-file ready"), worker.output());
+      assertTrue(worker.output().contains("2 slots [from-file:1, from-file:2]"), worker.output());
       try (Http http = new Http(node.vertx(), port)) {
         http.post("/api/tasks", new JsonObject().put("task_type", "upper").put("guid", "up-1").put("task_data", "hello"));
         http.post("/api/tasks", new JsonObject().put("task_type", "shell").put("guid", "sh-1")
@@ -145,8 +146,11 @@ class WorkerProcessTest {
         {"--tasks", "echo"},
         {"--cluster", "--standalone", "--tasks", "echo"},
         {"--standalone", "--tasks", "echo", "--ping", "fast"},
+        {"--standalone", "--tasks", "echo", "--slots", "0"},
+        {"--standalone", "--tasks", "echo", "--stop-grace", "soon"},
     };
-    String[] expected = {"--allow-shell", "no handler for task type 'no-such-type'", "--cluster (join", "exclude each other", "--ping"};
+    String[] expected = {"--allow-shell", "no handler for task type 'no-such-type'", "--cluster (join", "exclude each other", "--ping",
+        "--slots: must be a whole number from 1 to 64", "--stop-grace: 'soon' is not a duration"};
     for (int i = 0; i < cases.length; i++) {
       try (NodeProcess worker = NodeProcess.worker(env, cases[i])) {
         assertEquals(2, worker.awaitExit(), worker.output());

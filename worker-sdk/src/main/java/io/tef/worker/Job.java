@@ -58,8 +58,9 @@ public final class Job {
   }
 
   /**
-   * True once the dispatcher has taken the task back (it stalled or was cancelled). A long
-   * handler may check it and stop early; whatever it returns is no longer recorded.
+   * True once the dispatcher has taken the task back (it stalled or was cancelled), or the worker
+   * handed it back when it stopped. A long handler may check it and stop early; whatever it
+   * returns is no longer recorded.
    */
   public boolean abandoned() {
     return abandoned;
@@ -69,14 +70,42 @@ public final class Job {
     abandoned = true;
   }
 
-  void reportTo(java.util.function.Consumer<io.tef.core.protocol.TaskReport> reporter, TefWorker worker) {
-    this.reporter = reporter;
+  /** Connects the job to the slot that runs it: reports go out under the slot's name. */
+  void bind(String workerName, TefWorker worker, java.util.function.Consumer<io.tef.core.protocol.TaskReport> reporter,
+            java.util.function.Consumer<String> failer) {
+    this.workerName = workerName;
     this.worker = worker;
-    this.workerName = worker.name();
+    this.reporter = reporter;
+    this.failer = failer;
+  }
+
+  /** Marks the outcome as reported; false if it already was (a job ends once). */
+  boolean end() {
+    if (ended) {
+      return false;
+    }
+    ended = true;
+    return true;
   }
 
   private String workerName;
   private TefWorker worker;
+  private java.util.function.Consumer<String> failer = reason -> { };
+  private boolean ended;
+
+  /**
+   * Ends this job as failed now, with this reason (blank or null: {@value #NO_REASON}), and
+   * returns a failed future with that reason, so a handler may {@code return job.fail("bad input")}.
+   * Whatever the handler's own future does afterwards is not reported.
+   */
+  public <T> io.vertx.core.Future<T> fail(String reason) {
+    String r = reason == null || reason.isBlank() ? NO_REASON : reason;
+    failer.accept(r);
+    return io.vertx.core.Future.failedFuture(r);
+  }
+
+  /** The reason reported for a failure that gives none. */
+  public static final String NO_REASON = "no reason given";
 
   /** Schedules a sub-task through this job's worker; see {@link TefWorker#scheduleTask}. */
   public io.vertx.core.Future<JsonObject> scheduleTask(String when, String taskType, Object data) {

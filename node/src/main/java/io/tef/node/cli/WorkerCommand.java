@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
  * node in the same process instead.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-    description = {"Runs a TEF worker: registers, heartbeats, runs one task at a time, hands it back on SIGTERM.",
+    description = {"Runs a TEF worker: registers, heartbeats, runs a task per slot (--slots, default 1),",
+        "and on SIGTERM lets running tasks finish for --stop-grace (default 0) before handing them back.",
         "Every option can also come from a TEF_WORKER_<OPTION> environment variable (TEF_WORKER_TASKS=a,b)",
-        "or from the --config file (YAML or JSON: id, tasks, paths, ping, cluster, cluster_host, standalone, allow_shell);",
+        "or from the --config file (YAML or JSON: id, tasks, paths, ping, slots, stop_grace, cluster, cluster_host, standalone, allow_shell);",
         "the command line wins, then the environment, then the file."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "1:failed while starting, or refused by the registry", "2:bad option"})
@@ -56,6 +57,12 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(names = "--ping", paramLabel = "DURATION", description = "Heartbeat interval: 500ms, 5s, 1m (default: the node's, 5s).")
   String ping;
+
+  @Option(names = "--slots", paramLabel = "N", description = "Tasks run at once (1 to 64, default 1); each slot registers as <id>:1 .. <id>:N, one slot as <id>.")
+  String slots;
+
+  @Option(names = "--stop-grace", paramLabel = "DURATION", description = "On SIGTERM, how long running tasks may finish before they are handed back: 0, 30s, 2m (default 0).")
+  String stopGrace;
 
   @Option(names = "--cluster", description = "Join the nodes' Hazelcast cluster (conf/cluster.xml).")
   Boolean cluster;
@@ -121,13 +128,11 @@ final class WorkerCommand implements Callable<Integer> {
     if (s.ping() != null) {
       builder.pingInterval(s.ping());
     }
+    builder.slots(s.slots()).stopGrace(s.stopGrace());
     TefWorker worker = builder.build();
     try {
-      if (node != null) {
-        node.addWorker(worker);
-      } else {
-        vertx.deployVerticle(worker).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      }
+      // Not node.addWorker: the worker is stopped here first, with time for its stop grace.
+      vertx.deployVerticle(worker).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       worker.registration().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
     } catch (Exception e) {
       String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
@@ -138,10 +143,12 @@ final class WorkerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     TefNode ownNode = node;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop(worker, vertx, s.stopGrace());
       close(ownNode, vertx);
       stopped.countDown();
     }, "tef-worker-shutdown"));
     spec.commandLine().getOut().println("TEF worker " + s.id() + " ready: tasks " + handlers.keySet()
+        + (s.slots() > 1 ? ", " + s.slots() + " slots " + worker.names() : "")
         + (s.standalone() ? " (standalone, http port " + ownNode.httpPort() + ")" : " (cluster)"));
     spec.commandLine().getOut().flush();
     stopped.await();
@@ -172,6 +179,16 @@ final class WorkerCommand implements Callable<Integer> {
     return chosen;
   }
 
+  /** Undeploys the worker, which lets running tasks finish for up to the stop grace. */
+  private static void stop(TefWorker worker, Vertx vertx, Duration grace) {
+    try {
+      vertx.undeploy(worker.deploymentID()).toCompletionStage().toCompletableFuture()
+          .get(grace.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("The worker did not stop cleanly: {}", e.toString());
+    }
+  }
+
   private static void close(TefNode node, Vertx vertx) {
     try {
       if (node != null) {
@@ -185,8 +202,8 @@ final class WorkerCommand implements Callable<Integer> {
   }
 
   /** The options after the environment and the config file filled the gaps. */
-  record WorkerSettings(String id, List<String> tasks, List<Path> paths, Duration ping, boolean cluster, String clusterHost,
-                        boolean standalone, boolean allowShell) {
+  record WorkerSettings(String id, List<String> tasks, List<Path> paths, Duration ping, int slots, Duration stopGrace,
+                        boolean cluster, String clusterHost, boolean standalone, boolean allowShell) {
 
     static WorkerSettings resolve(WorkerCommand c, Map<String, String> env) {
       Map<String, Object> file = c.configFile != null || env.get("TEF_WORKER_CONFIG") != null
@@ -204,13 +221,28 @@ final class WorkerCommand implements Callable<Integer> {
       List<Path> paths = o.list(c.paths == null ? null : c.paths.stream().map(Path::toString).toList(), "paths").stream().map(Path::of).toList();
       String pingText = o.string(c.ping, "ping", null);
       Duration ping = pingText == null ? null : WorkerOption.duration(pingText, "--ping");
+      String slotsText = o.string(c.slots, "slots", "1");
+      int slots;
+      try {
+        slots = Integer.parseInt(slotsText.trim());
+      } catch (NumberFormatException e) {
+        slots = 0;
+      }
+      if (slots < 1 || slots > TefWorker.MAX_SLOTS) {
+        throw new IllegalArgumentException("--slots: must be a whole number from 1 to " + TefWorker.MAX_SLOTS + ", got '" + slotsText + "'");
+      }
+      String longest = TefWorker.slotNames(id, slots).get(slots - 1);
+      if (longest.length() > 200) {
+        throw new IllegalArgumentException("--id: too long for " + slots + " slots ('" + longest + "' is over 200 characters)");
+      }
+      Duration stopGrace = WorkerOption.duration(o.string(c.stopGrace, "stop_grace", "0"), "--stop-grace", 0);
       boolean cluster = o.flag(c.cluster, "cluster");
       boolean standalone = o.flag(c.standalone, "standalone");
       if (cluster == standalone) {
         throw new IllegalArgumentException(cluster ? "--cluster and --standalone exclude each other"
             : "say where tasks come from: --cluster (join the nodes' cluster) or --standalone (run a node in this process)");
       }
-      return new WorkerSettings(id, tasks, paths, ping, cluster, o.string(c.clusterHost, "cluster_host", null), standalone,
+      return new WorkerSettings(id, tasks, paths, ping, slots, stopGrace, cluster, o.string(c.clusterHost, "cluster_host", null), standalone,
           o.flag(c.allowShell, "allow_shell"));
     }
   }

@@ -13,7 +13,7 @@ import java.util.Set;
 /** The worker's --config file: YAML or JSON (JSON is YAML), keys as the long option names with _ for -. */
 final class WorkerConfigFile {
 
-  private static final Set<String> KEYS = Set.of("id", "tasks", "paths", "ping", "cluster", "cluster_host", "standalone", "allow_shell");
+  private static final Set<String> KEYS = Set.of("id", "tasks", "paths", "ping", "slots", "stop_grace", "cluster", "cluster_host", "standalone", "allow_shell");
 
   static Map<String, Object> read(Path file) {
     Object doc;

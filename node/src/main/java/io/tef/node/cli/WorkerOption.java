@@ -80,6 +80,11 @@ final class WorkerOption {
 
   /** "500ms", "5s", "2m", "1h", or a bare number of milliseconds. */
   static Duration duration(String text, String name) {
+    return duration(text, name, io.tef.core.protocol.WorkerRegistration.MIN_PING_MS);
+  }
+
+  /** As above, at least {@code minMs}. */
+  static Duration duration(String text, String name, long minMs) {
     Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(name + ": '" + text + "' is not a duration like 500ms, 5s or 1m");
@@ -92,8 +97,8 @@ final class WorkerOption {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofMillis(n);
     };
-    if (d.toMillis() < io.tef.core.protocol.WorkerRegistration.MIN_PING_MS) {
-      throw new IllegalArgumentException(name + ": must be at least " + io.tef.core.protocol.WorkerRegistration.MIN_PING_MS + " ms, got " + text);
+    if (d.toMillis() < minMs) {
+      throw new IllegalArgumentException(name + ": must be at least " + minMs + " ms, got " + text);
     }
     return d;
   }
