@@ -867,6 +867,18 @@ final class Dispatcher {
           if (now == null || now.attempt() != t.attempt() || now.state() != TaskState.DISPATCHED) {
             return;
           }
+          if (err instanceof ReplyException re && re.failureCode() == 409 && String.valueOf(re.getMessage()).startsWith("stopping")) {
+            // A worker on its way out (a graceful stop): the task goes back in its place, the worker goes.
+            releaseResources(now);
+            live.put(now.guid(), now.requeued(nodeName));
+            queue.readd(entry);
+            if (workers.get(w.name) == w) {
+              workers.remove(w.name);
+              LOG.info("Worker {} is stopping: it takes nothing more", w.name);
+            }
+            dispatchType(t.taskType());
+            return;
+          }
           if (err instanceof ReplyException re && re.failureCode() == 409 && String.valueOf(re.getMessage()).startsWith("busy")) {
             // Another dispatcher's task runs there: the task goes back in its place, the worker
             // is tried again when it says it is idle.
