@@ -64,6 +64,12 @@ public final class Addresses {
   public static final String KEEPERS_CHECKPOINT = "tef.keepers.checkpoint";
   /** Every task that reaches a terminal state is published here. */
   public static final String EVENTS_TASKS = "tef.events.tasks";
+  /**
+   * Qworker's worker:notification, published by workers: {@code {"worker_id", "source_type": "job",
+   * "source_id": guid, "type": start|progress|success|fail|log:info|log:warn|log:error,
+   * "triggered_at", "task_id": task type, "attempt", "job": {the definition's job attributes}, "msg"?}}.
+   */
+  public static final String EVENTS_NOTIFICATIONS = "tef.events.notifications";
   /** Worker life-cycle events: registered, offline. */
   public static final String EVENTS_WORKERS = "tef.events.workers";
   /**

@@ -71,6 +71,45 @@ class TaskTypeTest extends SharedNodeTest {
   }
 
   @Test
+  void notificationsCarryTheJobAttributesOfTheDefinition() throws Exception {
+    assertEquals(201, http.put("/api/task-types/notify-me", new JsonObject()
+        .put("job_attributes", new JsonArray().add("task_data.to").add("lastRunAt"))
+        .put("job_success_attributes", new JsonArray().add("task_data.to").add("result"))).statusCode());
+    java.util.concurrent.BlockingQueue<JsonObject> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+    var listener = node.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS_NOTIFICATIONS, m -> {
+      if ("note-1".equals(m.body().getString("source_id"))) {
+        seen.add(m.body());
+      }
+    });
+    await(listener.completion());
+    TefWorker notifier = TefWorker.builder("notifier").handle("notify-me", job -> {
+      job.progress(40);
+      job.info("half way");
+      return Future.succeededFuture("delivered");
+    }).build();
+    await(node.vertx().deployVerticle(notifier));
+    await(notifier.registration());
+    http.post("/api/tasks", new JsonObject().put("task_type", "notify-me").put("guid", "note-1")
+        .put("task_data", new JsonObject().put("to", "a@b").put("secret", "not for notifications")));
+    Map<String, JsonObject> byType = new java.util.HashMap<>();
+    while (!byType.containsKey("success")) {
+      JsonObject n = seen.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(n != null, "notifications so far: " + byType.keySet());
+      byType.put(n.getString("type"), n);
+    }
+    assertEquals(java.util.Set.of("start", "progress", "log:info", "success"), byType.keySet());
+    JsonObject start = byType.get("start").getJsonObject("job");
+    assertEquals("a@b", start.getString("task_data.to"));
+    assertTrue(start.getString("lastRunAt") != null, "Agenda's lastRunAt is started_at: " + start.encode());
+    assertEquals(new JsonObject().put("task_data.to", "a@b").put("result", "delivered"), byType.get("success").getJsonObject("job"));
+    assertEquals("notifier", byType.get("success").getString("worker_id"));
+    assertEquals("half way", byType.get("log:info").getString("msg"));
+    assertEquals(40, byType.get("progress").getInteger("msg"));
+    await(listener.unregister());
+    await(node.vertx().undeploy(notifier.deploymentID()));
+  }
+
+  @Test
   void definitionsComeFromConfigAndBuiltInsAreAlwaysThere() throws Exception {
     assertEquals(4, http.get("/api/task-types/from-config").bodyAsJsonObject().getInteger("max_attempts"));
     JsonArray all = http.get("/api/task-types").bodyAsJsonObject().getJsonArray("task_types");

@@ -41,6 +41,7 @@ public final class TefWorker extends VerticleBase {
   private final String name;
   private final List<WorkerSlot> slots;
   private final long stopGraceMs;
+  private Notifications notifications;
 
   private TefWorker(String name, Map<String, TaskHandler> handlers, long requestedPingMs, int slotCount, long stopGraceMs) {
     this.name = name;
@@ -55,6 +56,14 @@ public final class TefWorker extends VerticleBase {
 
   public static Builder builder(String name) {
     return new Builder(name);
+  }
+
+  /** Shared by the slots; made once the worker has its Vert.x. */
+  Notifications notifications() {
+    if (notifications == null) {
+      notifications = new Notifications(vertx);
+    }
+    return notifications;
   }
 
   /** The name given to the builder; with several slots, the slots' names start with it. */

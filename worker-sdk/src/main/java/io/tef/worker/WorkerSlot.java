@@ -100,6 +100,7 @@ final class WorkerSlot {
         .onSuccess(reply -> {
           registered = true;
           pingIntervalMs = reply.body().getLong("ping_interval_ms", pingIntervalMs);
+          owner.notifications().definitions(reply.body().getJsonObject("task_types"));
           scheduleHeartbeat();
           firstRegistration.tryComplete();
         })
@@ -176,10 +177,12 @@ final class WorkerSlot {
     job.bind(name, owner, r -> {
       if (!job.abandoned()) {
         vertx.eventBus().request(job.reportAddress(), r.toJson(), timeout());
+        notifyReport(job, r);
       }
     }, reason -> onContext(() -> finish(job, Future.failedFuture(reason))));
     // The reply is the "working" report: the dispatcher records the start when it arrives.
     m.reply(new JsonObject().put("accepted", true));
+    owner.notifications().publish(name, job, "start", new JsonObject().put("state", "working").put("started_at", java.time.Instant.now().toString()), null);
     Future<Object> outcome;
     try {
       outcome = handler.handle(job);
@@ -201,11 +204,27 @@ final class WorkerSlot {
     if (current == job) {
       current = null;
     }
-    lastResult = report(job.reportAddress(), ar.succeeded()
+    TaskReport outcome = ar.succeeded()
         ? TaskReport.completed(job.guid(), job.attempt(), name, ar.result())
-        : TaskReport.failed(job.guid(), job.attempt(), name, reason(ar.cause())));
+        : TaskReport.failed(job.guid(), job.attempt(), name, reason(ar.cause()));
+    lastResult = report(job.reportAddress(), outcome);
+    notifyReport(job, outcome);
     jobEnded();
     announceIdle();
+  }
+
+  /** The notification a report makes: progress, a log line, success or failure. */
+  private void notifyReport(Job job, TaskReport r) {
+    String now = java.time.Instant.now().toString();
+    switch (r.kind()) {
+      case PROGRESS -> owner.notifications().publish(name, job, "progress", new JsonObject().put("progress", r.progress()), r.progress());
+      case LOG -> owner.notifications().publish(name, job, "log:" + r.level(), new JsonObject(), r.message());
+      case COMPLETED -> owner.notifications().publish(name, job, "success",
+          new JsonObject().put("state", "completed").put("result", r.result()).put("finished_at", now).put("progress", 100), null);
+      case FAILED -> owner.notifications().publish(name, job, "fail",
+          new JsonObject().put("fail_reason", r.reason()).put("finished_at", now).put("failed_at", now), r.reason());
+      default -> { }
+    }
   }
 
   private void onContext(Runnable r) {
