@@ -32,6 +32,7 @@ class AmqpWorkerTest extends SharedNodeTest {
     worker = new AmqpTestWorker(AmqpBroker.URL, broker.prefix(), "amqp-w1", "amqp_echo");
     broker.forget(broker.prefix() + ".manager.amqp_echo.results");
     broker.forgetExchange(worker.resultsExchange());
+    broker.forget(broker.prefix() + ".keeper.amqp_echo");
     awaitWorkerKnown("amqp-w1");
   }
 

@@ -212,8 +212,7 @@ final class AmqpWorkers {
             settler.later(d);
             return;
           }
-          JsonObject error = Replies.errorBody(err);
-          settler.reject(d, error.getString("error", String.valueOf(err.getMessage())) + " (" + status + ")", error.getString("field"));
+          settler.refused(d, err, status);
         });
   }
 }

@@ -61,8 +61,7 @@ final class ManagerInbox {
             settler.later(d);
             return;
           }
-          JsonObject error = Replies.errorBody(err);
-          settler.reject(d, error.getString("error", String.valueOf(err.getMessage())) + " (" + status + ")", error.getString("field"));
+          settler.refused(d, err, status);
         });
   }
 

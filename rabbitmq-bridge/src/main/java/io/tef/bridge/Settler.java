@@ -2,6 +2,7 @@ package io.tef.bridge;
 
 import com.rabbitmq.client.AMQP;
 import io.tef.core.AmqpNames;
+import io.tef.core.protocol.Replies;
 import io.tef.core.task.ErrorBody;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,6 +79,14 @@ final class Settler {
           later(d);
           return Future.succeededFuture();
         });
+  }
+
+  /** Refused by the address that serves it (400 bad input, 404 unknown, 409 stale attempt, ...): dead-lettered with its reason. */
+  Future<Void> refused(Delivery d, Throwable err, int status) {
+    JsonObject error = Replies.errorBody(err);
+    String field = error.getString("field");
+    String message = error.getString("error", String.valueOf(err.getMessage()));
+    return reject(d, (field == null ? "" : field + ": ") + message + " (" + status + ")", field);
   }
 
   /** Not now (no dispatcher answers): back to its queue after {@code amqp.requeue_delay_ms}, to be tried again. */
