@@ -26,8 +26,11 @@ final class AmqpTestWorker implements AutoCloseable {
   final String queue;
   final String workerType;
   final AtomicInteger taken = new AtomicInteger();
-  /** guid -> times this worker received it (a task must never run twice). */
+  /** guid -> times this worker ran it. */
   final ConcurrentHashMap<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+  /** guid#attempt this worker ran: a redelivered task it already ran is not run again (its ack was lost with the connection). */
+  final java.util.Set<String> ran = ConcurrentHashMap.newKeySet();
+  final AtomicInteger redeliveriesSkipped = new AtomicInteger();
   private final String prefix;
   private final Connection connection;
   private final Channel channel;
@@ -53,7 +56,11 @@ final class AmqpTestWorker implements AutoCloseable {
     channel.basicConsume(queue, false, (tag, d) -> {
       JsonObject task = new JsonObject(new String(d.getBody(), StandardCharsets.UTF_8));
       if ("task".equals(task.getString("type"))) {
-        run(task);
+        if (ran.add(task.getString("guid") + "#" + task.getInteger("attempt"))) {
+          run(task);
+        } else {
+          redeliveriesSkipped.incrementAndGet();
+        }
       }
       channel.basicAck(d.getEnvelope().getDeliveryTag(), false);
     }, tag -> { });
