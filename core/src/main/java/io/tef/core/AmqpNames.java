@@ -1,7 +1,21 @@
 package io.tef.core;
 
+import io.tef.core.config.TefConfig;
+
 /** The TEF wire protocol's AMQP names, all prefixed {@code tef.<env>}. */
 public record AmqpNames(String env) {
+
+  /** The header a dead-lettered message carries its reason in. */
+  public static final String REASON_HEADER = "x-tef-reason";
+  /** The header naming the queue a dead-lettered message came from. */
+  public static final String SOURCE_HEADER = "x-tef-source-queue";
+  /** Workers publish their results to their type's exchange with this routing key (TEF's). */
+  public static final String RESULT_ROUTING_KEY = "task";
+
+  /** The names a node uses: {@code amqp.env}, else its TEF_ENV. */
+  public static AmqpNames of(TefConfig config) {
+    return new AmqpNames(config.amqp().namesEnv(config.env()));
+  }
 
   public String prefix() {
     return "tef." + env;
@@ -23,12 +37,23 @@ public record AmqpNames(String env) {
     return prefix() + ".worker.control";
   }
 
+  /** Every input queue: the manager queue and TEF's older three; one handler, routed by {@code type}. */
+  public java.util.List<String> inputQueues() {
+    return java.util.List.of(managerQueue(), taskQueueControl(), dispatcherControl(), workerControl());
+  }
+
   public String deadLetter() {
     return prefix() + ".dead_letter";
   }
 
+  /** The topic exchange workers of a type publish their results to (routing key {@code task}). */
   public String workerGeneratedMessages(String workerType) {
     return prefix() + "." + workerType + ".worker_generated_messages";
+  }
+
+  /** The bridge's durable queue bound to a worker type's results exchange. */
+  public String resultsQueue(String workerType) {
+    return prefix() + ".manager." + workerType + ".results";
   }
 
   public String keeperQueue(String type) {

@@ -1,18 +1,26 @@
 package io.tef.gateway;
 
+import io.tef.core.NodeInfo;
 import io.tef.core.store.TaskStore;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
-/** {@code GET /health}: 200 when the store answers, 503 otherwise. */
+/** {@code GET /health}: 200 when the store answers (and the AMQP bridge, if this node runs one, is connected), 503 otherwise. */
 final class Health {
 
   static HealthCheckHandler handler(Vertx vertx, TaskStore store) {
     return HealthCheckHandler.create(vertx)
         .register("store", 2000, promise -> store.find("health-check-probe")
             .onSuccess(t -> promise.complete(Status.OK()))
-            .onFailure(err -> promise.complete(Status.KO())));
+            .onFailure(err -> promise.complete(Status.KO())))
+        // The bridge leaves its state in the node's shared map; no bridge on this node: nothing to check.
+        .register("amqp", promise -> {
+          Object state = vertx.sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.AMQP_STATE);
+          promise.complete(state == null || "up".equals(state) ? Status.OK(new JsonObject().put("bridge", state == null ? "off" : "up"))
+              : Status.KO(new JsonObject().put("bridge", state)));
+        });
   }
 
   private Health() {

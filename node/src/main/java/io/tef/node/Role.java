@@ -1,5 +1,6 @@
 package io.tef.node;
 
+import io.tef.bridge.AmqpBridgeVerticle;
 import io.tef.collective.CollectiveVerticle;
 import io.tef.dispatcher.DispatcherVerticle;
 import io.tef.gateway.HttpGatewayVerticle;
@@ -13,7 +14,9 @@ enum Role {
   REGISTRY("registry", RegistryVerticle::new),
   COLLECTIVE("collective", CollectiveVerticle::new),
   DISPATCHER("dispatcher", DispatcherVerticle::new),
-  GATEWAY("gateway", HttpGatewayVerticle::new);
+  GATEWAY("gateway", HttpGatewayVerticle::new),
+  /** The AMQP door; deployed only when amqp.url is set. */
+  BRIDGE("bridge", AmqpBridgeVerticle::new);
 
   final String configName;
   final Supplier<Deployable> verticle;

@@ -60,6 +60,10 @@ public final class TefNode implements AutoCloseable {
       vertx = createVertx(effective, configDir);
       JsonObject verticleConfig = ConfigLoader.toJson(effective);
       for (Role role : Role.values()) {
+        if (role == Role.BRIDGE && !effective.amqp().enabled()) {
+          // The AMQP door is on by default but needs a broker: no URL, no bridge (the embedded default).
+          continue;
+        }
         if (effective.node().roles().contains(role.configName)) {
           int instances = role == Role.DISPATCHER ? effective.dispatcher().instances() : 1;
           await(vertx.deployVerticle(role.verticle, new DeploymentOptions().setConfig(verticleConfig).setInstances(instances)));
@@ -72,8 +76,9 @@ public final class TefNode implements AutoCloseable {
       }
       Object port = vertx.sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.HTTP_PORT);
       TefNode node = new TefNode(effective, vertx, embedded, workers, port instanceof Integer p ? p : -1);
-      LOG.info("TEF node {} started: roles {}, {} demo workers, store {}", effective.node().name(), effective.node().roles(),
-          workers.size(), embedded != null ? "embedded" : "external");
+      LOG.info("TEF node {} started: roles {}, {} demo workers, store {}, AMQP {}", effective.node().name(), effective.node().roles(),
+          workers.size(), embedded != null ? "embedded" : "external",
+          effective.amqp().enabled() ? TefConfig.redacted(effective.amqp().url()) : "off (no amqp.url)");
       return node;
     } catch (Exception e) {
       if (vertx != null) {
@@ -102,7 +107,7 @@ public final class TefNode implements AutoCloseable {
     TefConfig.Mongo m = c.mongo();
     return new TefConfig(c.env(), c.node(), c.http(),
         new TefConfig.Mongo(cs, m.database(), m.embeddedBackend(), m.embeddedHost(), m.embeddedPort()),
-        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes());
+        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp());
   }
 
   private static <T> T await(Future<T> f) throws Exception {

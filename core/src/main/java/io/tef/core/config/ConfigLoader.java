@@ -90,7 +90,7 @@ public final class ConfigLoader {
   public static TefConfig bind(JsonObject merged, String env, String source, Map<String, String> environment,
                                Map<String, Object> overrides) {
     JsonObject json = merged.copy();
-    applyEnvironment(json, environment);
+    applyEnvironment(json, environment, env);
     overrides.forEach((key, value) -> put(json, key, value));
     json.put("env", env);
     if (get(json, "node.name") instanceof String name && name.isBlank()) {
@@ -154,7 +154,7 @@ public final class ConfigLoader {
   }
 
   /** Every leaf key of the configuration can be set by TEF_<KEY> with dots as underscores. */
-  private static void applyEnvironment(JsonObject json, Map<String, String> environment) {
+  private static void applyEnvironment(JsonObject json, Map<String, String> environment, String env) {
     for (String key : leafKeys(json, "")) {
       String var = "TEF_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
       String value = environment.get(var);
@@ -167,6 +167,16 @@ public final class ConfigLoader {
     String apiKeys = environment.get("TEF_API_KEYS");
     if (apiKeys != null && environment.get("TEF_AUTH_API_KEYS") == null) {
       put(json, "auth.api_keys", splitList(apiKeys));
+    }
+    // TEF's own variables name the environment: TEF_AMQP_URL_DEV, TEF_AMQP_USER_DEV, TEF_AMQP_PASSWORD_DEV.
+    // The plain TEF_AMQP_* (the seed README's name) wins when both are set.
+    String suffix = "_" + env.toUpperCase(Locale.ROOT).replace('-', '_');
+    for (String key : List.of("url", "user", "password")) {
+      String plain = "TEF_AMQP_" + key.toUpperCase(Locale.ROOT);
+      String perEnv = environment.get(plain + suffix);
+      if (perEnv != null && environment.get(plain) == null) {
+        put(json, "amqp." + key, perEnv);
+      }
     }
   }
 

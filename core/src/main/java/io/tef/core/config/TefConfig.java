@@ -19,9 +19,9 @@ import java.util.Set;
  */
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
-                        Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes) {
+                        Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp) {
 
-  public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway");
+  public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway", "bridge");
 
   public record Node(String name, String dataDir, List<String> roles, int demoWorkers) {
   }
@@ -100,6 +100,27 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     return defs;
   }
 
+  /**
+   * The AMQP door (TEF's wire protocol). No {@code url}: no bridge runs.
+   *
+   * @param env            the {@code <env>} of the names {@code tef.<env>.*}; empty: TEF_ENV
+   * @param keeperTypes    task types whose endings go to {@code tef.<env>.keeper.<type>}; empty: every type that ends
+   * @param requeueDelayMs a message that cannot be handled right now (no dispatcher) goes back to its queue after this
+   * @param reconnectMaxMs the longest wait between two connection attempts (the wait doubles from 500 ms)
+   */
+  public record Amqp(String url, String user, String password, String env, int prefetch, List<String> keeperTypes,
+                     long requeueDelayMs, long reconnectMaxMs) {
+
+    public boolean enabled() {
+      return url != null && !url.isBlank();
+    }
+
+    /** The {@code <env>} of the AMQP names: its own, else the node's. */
+    public String namesEnv(String nodeEnv) {
+      return env == null || env.isBlank() ? nodeEnv : env;
+    }
+  }
+
   public record Auth(List<String> apiKeys) {
 
     public boolean accepts(String key) {
@@ -160,7 +181,37 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
       require(key != null && key.matches("[\\x21-\\x7e&&[^,]]{8,200}"), "auth.api_keys[" + i + "]",
           "must be 8 to 200 printable characters without spaces or commas" + (key == null ? "" : ", got one of " + key.length()));
     }
+    validateAmqp();
     return this;
+  }
+
+  private void validateAmqp() {
+    require(amqp != null, "amqp", "is missing");
+    if (amqp.enabled()) {
+      String url = amqp.url().trim();
+      require(url.startsWith("amqp://") || url.startsWith("amqps://"), "amqp.url", "must start with amqp:// or amqps://, got '" + redacted(url) + "'");
+      try {
+        java.net.URI uri = new java.net.URI(url);
+        require(uri.getHost() != null, "amqp.url", "names no host: '" + redacted(url) + "'");
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException("amqp.url", "is not a valid URL: " + e.getReason());
+      }
+    }
+    require(amqp.env() == null || amqp.env().isEmpty() || amqp.env().matches("[a-z0-9_-]{1,32}"), "amqp.env",
+        "must be empty (TEF_ENV) or 1 to 32 characters of a-z, 0-9, _ and -, got '" + amqp.env() + "'");
+    require(amqp.prefetch() >= 1 && amqp.prefetch() <= 65535, "amqp.prefetch", "must be between 1 and 65535, got " + amqp.prefetch());
+    require(amqp.keeperTypes() != null, "amqp.keeper_types", "must be a list (empty: every task type)");
+    for (int i = 0; i < amqp.keeperTypes().size(); i++) {
+      String t = amqp.keeperTypes().get(i);
+      require(t != null && t.matches("[A-Za-z0-9_.:-]{1,100}"), "amqp.keeper_types[" + i + "]", "must be a task type (letters, digits, _ . : -), got '" + t + "'");
+    }
+    require(amqp.requeueDelayMs() >= 0, "amqp.requeue_delay_ms", "must not be negative, got " + amqp.requeueDelayMs());
+    require(amqp.reconnectMaxMs() >= 500, "amqp.reconnect_max_ms", "must be at least 500, got " + amqp.reconnectMaxMs());
+  }
+
+  /** A URL as it may be logged: without its password. */
+  public static String redacted(String url) {
+    return url == null ? null : url.replaceAll("(//[^:/@]*):[^@/]*@", "$1:***@");
   }
 
   private static void port(String key, int port) {

@@ -37,7 +37,7 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (http.port; default 8080; 0 = any free port).")
   Integer httpPort;
 
-  @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "Verticles to deploy: dispatcher,collective,registry,gateway (node.roles; default all).")
+  @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "Verticles to deploy: dispatcher,collective,registry,gateway,bridge (node.roles; default all; bridge only with an AMQP URL).")
   List<String> roles;
 
   @Option(names = "--demo-workers", paramLabel = "N", description = "Also run N in-process workers for echo, sleep and fail (node.demo_workers).")

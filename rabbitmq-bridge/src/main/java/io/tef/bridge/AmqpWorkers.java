@@ -1,0 +1,218 @@
+package io.tef.bridge;
+
+import io.tef.core.Addresses;
+import io.tef.core.AmqpNames;
+import io.tef.core.protocol.Replies;
+import io.tef.core.task.ErrorBody;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Workers that reach TEF over AMQP. For each one (learned from the worker_status it sends,
+ * naming its {@code exchange_name}) the bridge serves its event-bus address
+ * {@code tef.worker.<name>}: a dispatch is published to the worker's queue and answered once the
+ * broker confirmed it. Results come back on the worker type's exchange
+ * {@code tef.<env>.<worker_type>.worker_generated_messages} (routing key {@code task}) and become
+ * reports on {@code tef.tasks.report}, fenced by attempt like any other.
+ */
+final class AmqpWorkers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AmqpWorkers.class);
+  private static final int MAX_IN_FLIGHT_REMEMBERED = 10_000;
+  private static final long REPORT_TIMEOUT_MS = 15_000;
+
+  /** One AMQP worker: its name, its queue, the type whose exchange it publishes results to. */
+  private record Link(String name, String queue, String workerType, MessageConsumer<JsonObject> consumer) {
+  }
+
+  private final Vertx vertx;
+  private final BrokerConnection broker;
+  private final Settler settler;
+  private final AmqpNames names;
+  private final int prefetch;
+  private final Map<String, Link> links = new HashMap<>();
+  private final Set<String> workerTypes = new LinkedHashSet<>();
+  /** guid#attempt to the worker it was sent to: a result that does not name its worker is still placed. */
+  private final Map<String, String> inFlight = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > MAX_IN_FLIGHT_REMEMBERED;
+    }
+  };
+
+  AmqpWorkers(Vertx vertx, BrokerConnection broker, Settler settler, AmqpNames names, int prefetch) {
+    this.vertx = vertx;
+    this.broker = broker;
+    this.settler = settler;
+    this.names = names;
+    this.prefetch = prefetch;
+  }
+
+  /**
+   * A worker_status on its way to the collective: a worker naming its queue gets its event-bus
+   * address served before the collective hears of it, so the first dispatch finds it. Links are
+   * kept (an offline worker gets no dispatches anyway), which keeps a status racing an offline
+   * event from leaving a registered worker without its address.
+   */
+  Future<Void> learn(JsonObject status) {
+    String name = status.getValue("name") instanceof String s && !s.isBlank() ? s : null;
+    String queue = status.getValue("exchange_name") instanceof String s && !s.isBlank() ? s : null;
+    if (name == null || queue == null || "offline".equals(status.getValue("status"))) {
+      return Future.succeededFuture();
+    }
+    String type = status.getValue("worker_type") instanceof String s && !s.isBlank() ? s
+        : status.getValue("task_types") instanceof JsonArray a && !a.isEmpty() && a.getValue(0) instanceof String s ? s : null;
+    if (type == null) {
+      return Future.succeededFuture();
+    }
+    return link(name, queue, type);
+  }
+
+  /** At start: the live workers the collective knows with an AMQP queue (a work queue that is not their event-bus address). */
+  void learnAll(JsonArray workers) {
+    for (Object o : workers) {
+      if (o instanceof JsonObject w && w.getString("name") != null && w.getString("work_queue") != null
+          && !Addresses.worker(w.getString("name")).equals(w.getString("work_queue"))) {
+        JsonArray types = w.getJsonArray("task_types", new JsonArray());
+        String type = w.getString("worker_type") != null ? w.getString("worker_type") : types.isEmpty() ? null : types.getString(0);
+        if (type != null) {
+          link(w.getString("name"), w.getString("work_queue"), type);
+        }
+      }
+    }
+  }
+
+  private Future<Void> link(String name, String queue, String type) {
+    Link old = links.get(name);
+    if (old != null && old.queue.equals(queue) && old.workerType.equals(type)) {
+      return Future.succeededFuture();
+    }
+    if (old != null) {
+      old.consumer.unregister();
+    }
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.worker(name));
+    Link link = new Link(name, queue, type, consumer);
+    consumer.handler(m -> onDispatch(link, m));
+    links.put(name, link);
+    LOG.info("AMQP worker {}: tasks go to queue {}, results come from {}", name, queue, names.workerGeneratedMessages(type));
+    Future<Void> results = workerTypes.add(type) && broker.isUp() ? listenForResults(type) : Future.succeededFuture();
+    return consumer.completion().compose(v -> results.otherwiseEmpty());
+  }
+
+  /** On every connection: the queues of known workers and the results of known worker types. */
+  Future<Void> onConnect() {
+    List<Future<Void>> all = new ArrayList<>();
+    links.values().forEach(l -> all.add(broker.durableQueue(l.queue)));
+    workerTypes.forEach(t -> all.add(listenForResults(t)));
+    return Future.all(all).mapEmpty();
+  }
+
+  private Future<Void> listenForResults(String type) {
+    String queue = names.resultsQueue(type);
+    return broker.boundQueue(names.workerGeneratedMessages(type), queue, AmqpNames.RESULT_ROUTING_KEY)
+        .compose(v -> broker.consume(queue, prefetch, this::onResult));
+  }
+
+  /** The dispatcher's request on tef.worker.<name>: a task (or an abandon) for an AMQP worker. */
+  private void onDispatch(Link link, Message<JsonObject> m) {
+    JsonObject body = m.body();
+    String type = body == null ? null : body.getString("type");
+    if ("task".equals(type) && body.getJsonObject("task") != null) {
+      int attempt = body.getInteger("attempt", 0);
+      JsonObject task = body.getJsonObject("task").copy()
+          .put("type", "task").put("attempt", attempt).put("worker", link.name)
+          .put("results_to", names.workerGeneratedMessages(link.workerType));
+      String key = task.getString("guid") + "#" + attempt;
+      inFlight.put(key, link.name);
+      sendToWorker(link, task)
+          .onSuccess(v -> m.reply(new JsonObject().put("accepted", true).put("queue", link.queue)))
+          .onFailure(err -> {
+            inFlight.remove(key);
+            m.fail(503, ErrorBody.of("the broker did not take the task for " + link.queue + ": " + err.getMessage(), null).encode());
+          });
+    } else if ("abandon".equals(type)) {
+      // TEF had no such message; the worker is told, and may drop the task (its late result is refused anyway).
+      sendToWorker(link, body.copy())
+          .onSuccess(v -> m.reply(new JsonObject().put("told", true)))
+          .onFailure(err -> m.fail(503, ErrorBody.of("the broker did not take the abandon for " + link.queue + ": " + err.getMessage(), null).encode()));
+    } else {
+      m.fail(400, ErrorBody.of("an AMQP worker takes messages of type task or abandon, got " + type, "type").encode());
+    }
+  }
+
+  private Future<Void> sendToWorker(Link link, JsonObject message) {
+    return broker.durableQueue(link.queue)
+        .compose(v -> broker.publish("", link.queue, Settler.persistentJson(), Buffer.buffer(message.encode())));
+  }
+
+  /**
+   * A worker's result: {@code {"guid", "attempt", "worker"?, "result"}} completes the attempt,
+   * {@code {"guid", "attempt", "worker"?, "error": "why"}} fails it, and {@code "event"} (working,
+   * progress, log, completed, failed, with its fields) passes any report as it is. Without
+   * {@code result}, TEF's {@code task_data.results} is the result.
+   */
+  private void onResult(Delivery d) {
+    JsonObject body = Json.object(d.message().body());
+    if (body == null) {
+      settler.reject(d, "not a JSON object: " + Json.preview(d.message().body()), null);
+      return;
+    }
+    if (!(body.getValue("guid") instanceof String guid) || !(body.getValue("attempt") instanceof Number attempt)) {
+      settler.reject(d, "a result names the task's \"guid\" and the \"attempt\" it was given", body.getValue("guid") instanceof String ? "attempt" : "guid");
+      return;
+    }
+    String key = guid + "#" + attempt.intValue();
+    String worker = body.getValue("worker") instanceof String w ? w : body.getValue("name") instanceof String n ? n : inFlight.get(key);
+    if (worker == null) {
+      settler.reject(d, "a result names its \"worker\" (this bridge did not send task " + key + ")", "worker");
+      return;
+    }
+    JsonObject report = new JsonObject().put("guid", guid).put("attempt", attempt.intValue()).put("worker", worker);
+    if (body.getValue("event") != null) {
+      body.forEach(e -> report.put(e.getKey(), e.getValue()));
+      report.put("worker", worker);
+    } else if (body.getValue("error") != null) {
+      Object error = body.getValue("error");
+      report.put("event", "failed").put("reason", error instanceof String s ? s : String.valueOf(error));
+    } else {
+      Object result = body.getValue("result");
+      if (result == null && body.getValue("task_data") instanceof JsonObject data) {
+        result = data.getValue("results");
+      }
+      report.put("event", "completed").put("result", result);
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_REPORT, report, new DeliveryOptions().setSendTimeout(REPORT_TIMEOUT_MS))
+        .onSuccess(reply -> {
+          String event = report.getString("event");
+          if ("completed".equals(event) || "failed".equals(event)) {
+            inFlight.remove(key);
+          }
+          settler.answer(d, reply.body());
+        })
+        .onFailure(err -> {
+          int status = Replies.status(err);
+          if (status == 503) {
+            // No dispatcher, or it is stopped and records no endings yet: the result waits in its queue.
+            settler.later(d);
+            return;
+          }
+          settler.refused(d, err, status);
+        });
+  }
+}

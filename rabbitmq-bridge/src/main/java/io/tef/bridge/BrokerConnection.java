@@ -1,0 +1,244 @@
+package io.tef.bridge;
+
+import com.rabbitmq.client.AMQP;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The bridge's link to the broker: two connections (one consumes and acknowledges, one publishes
+ * with confirms, so a publisher waiting for its confirm never holds up acks). Runs on the
+ * verticle's context. It connects in the background, retries with a doubling backoff, watches
+ * the connections, and after any loss starts over with fresh clients and calls
+ * {@code onConnect} again, so queues, exchanges and consumers are declared anew each time.
+ */
+final class BrokerConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
+  private static final long FIRST_RETRY_MS = 500;
+  private static final long WATCH_MS = 250;
+  private static final long CONFIRM_TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  private final BrokerAddress address;
+  private final long reconnectMaxMs;
+  private final String name;
+  private Function<BrokerConnection, Future<Void>> onConnect = c -> Future.succeededFuture();
+  private final List<Handler<Boolean>> stateHandlers = new ArrayList<>();
+
+  private RabbitMQClient in;
+  private RabbitMQClient out;
+  /** Counts connections; a delivery, a declaration or a retry of an older one is stale. */
+  private int generation;
+  private boolean up;
+  private boolean stopped;
+  private long retryMs = FIRST_RETRY_MS;
+  private long watchTimer = -1;
+  private final Set<String> declared = new HashSet<>();
+  private String lastError = "not connected yet";
+
+  BrokerConnection(Vertx vertx, BrokerAddress address, long reconnectMaxMs, String name) {
+    this.vertx = vertx;
+    this.address = address;
+    this.reconnectMaxMs = reconnectMaxMs;
+    this.name = name;
+  }
+
+  /** Declares the topology and consumers; called on every (re)connection before it counts as up. */
+  void onConnect(Function<BrokerConnection, Future<Void>> onConnect) {
+    this.onConnect = onConnect;
+  }
+
+  /** Told true when the connection is up (topology declared), false when it is lost. */
+  void onState(Handler<Boolean> handler) {
+    stateHandlers.add(handler);
+  }
+
+  boolean isUp() {
+    return up;
+  }
+
+  String lastError() {
+    return lastError;
+  }
+
+  int generation() {
+    return generation;
+  }
+
+  void start() {
+    watchTimer = vertx.setPeriodic(WATCH_MS, id -> watch());
+    connect();
+  }
+
+  Future<Void> stop() {
+    stopped = true;
+    vertx.cancelTimer(watchTimer);
+    setUp(false);
+    generation++;
+    return closeClients();
+  }
+
+  private void connect() {
+    if (stopped) {
+      return;
+    }
+    int gen = ++generation;
+    declared.clear();
+    RabbitMQClient newIn = RabbitMQClient.create(vertx, address.options(name + "-in"));
+    RabbitMQClient newOut = RabbitMQClient.create(vertx, address.options(name + "-out"));
+    in = newIn;
+    out = newOut;
+    newIn.start()
+        .compose(v -> newOut.start())
+        .compose(v -> newOut.confirmSelect())
+        .compose(v -> gen == generation ? onConnect.apply(this) : Future.failedFuture("superseded"))
+        .onSuccess(v -> {
+          if (gen != generation || stopped) {
+            return;
+          }
+          retryMs = FIRST_RETRY_MS;
+          LOG.info("AMQP bridge connected to {}", address);
+          setUp(true);
+        })
+        .onFailure(err -> {
+          if (gen != generation || stopped) {
+            return;
+          }
+          lastError = describe(err);
+          LOG.warn("AMQP bridge cannot reach {} ({}); next attempt in {} ms", address, lastError, retryMs);
+          lost();
+        });
+  }
+
+  /** The clients' connections close without telling anyone; a poll of a flag is cheap. */
+  private void watch() {
+    if (up && (in == null || out == null || !in.isConnected() || !out.isConnected())) {
+      lastError = "connection lost";
+      LOG.warn("AMQP bridge lost its connection to {}; reconnecting", address);
+      lost();
+    }
+  }
+
+  private void lost() {
+    setUp(false);
+    int gen = ++generation;
+    closeClients();
+    long delay = retryMs;
+    retryMs = Math.min(retryMs * 2, reconnectMaxMs);
+    vertx.setTimer(delay, id -> {
+      if (gen == generation) {
+        connect();
+      }
+    });
+  }
+
+  private Future<Void> closeClients() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (RabbitMQClient c : new RabbitMQClient[] {in, out}) {
+      if (c != null) {
+        closing.add(c.stop().otherwiseEmpty());
+      }
+    }
+    in = null;
+    out = null;
+    return Future.join(closing).mapEmpty();
+  }
+
+  private void setUp(boolean now) {
+    if (up != now) {
+      up = now;
+      stateHandlers.forEach(h -> h.handle(now));
+    }
+  }
+
+  // ---- what the bridge does with it; all fail at once while the connection is down ----
+
+  /** A durable queue, declared once per connection. */
+  Future<Void> durableQueue(String queue) {
+    if (declared.contains("q:" + queue)) {
+      return Future.succeededFuture();
+    }
+    return current(in).compose(c -> c.queueDeclare(queue, true, false, false)).map(ok -> {
+      declared.add("q:" + queue);
+      return null;
+    });
+  }
+
+  /** A durable topic exchange with a durable queue bound to it for {@code routingKey}, once per connection. */
+  Future<Void> boundQueue(String exchange, String queue, String routingKey) {
+    String key = "b:" + exchange + ">" + queue;
+    if (declared.contains(key)) {
+      return Future.succeededFuture();
+    }
+    return current(in).compose(c -> c.exchangeDeclare(exchange, "topic", true, false)
+            .compose(v -> c.queueDeclare(queue, true, false, false))
+            .compose(ok -> c.queueBind(queue, exchange, routingKey)))
+        .map(v -> {
+          declared.add(key);
+          return null;
+        });
+  }
+
+  Future<Void> prefetch(int count) {
+    return current(in).compose(c -> c.basicQos(count));
+  }
+
+  /** Consumes with manual acks. The handler is set in the consumer's own completion: set later, the client drops deliveries. */
+  Future<Void> consume(String queue, int maxBuffered, Handler<Delivery> handler) {
+    int gen = generation;
+    return current(in).compose(c -> c.basicConsumer(queue, new QueueOptions().setAutoAck(false).setMaxInternalQueueSize(maxBuffered)))
+        .onSuccess(consumer -> consumer.handler(m -> handler.handle(new Delivery(gen, queue, m))))
+        .mapEmpty();
+  }
+
+  /** Publishes and completes once the broker confirmed it (a persistent message to a durable queue is on disk). */
+  Future<Void> publish(String exchange, String routingKey, AMQP.BasicProperties props, Buffer body) {
+    return current(out).compose(c -> c.basicPublish(exchange, routingKey, props, body)
+        .compose(v -> c.waitForConfirms(CONFIRM_TIMEOUT_MS)));
+  }
+
+  /** Acknowledges a delivery; one from an older connection is redelivered by the broker anyway. */
+  Future<Void> ack(Delivery d) {
+    if (d.connection() != generation || in == null) {
+      return Future.succeededFuture();
+    }
+    return in.basicAck(d.tag(), false);
+  }
+
+  /** Gives a delivery back to its queue. */
+  Future<Void> requeue(Delivery d) {
+    if (d.connection() != generation || in == null) {
+      return Future.succeededFuture();
+    }
+    return in.basicNack(d.tag(), false, true);
+  }
+
+  /** The client of the current connection while it is being set up or up. */
+  private Future<RabbitMQClient> current(RabbitMQClient c) {
+    if (c == null || stopped) {
+      return Future.failedFuture("not connected to the broker: " + lastError);
+    }
+    return Future.succeededFuture(c);
+  }
+
+  private static String describe(Throwable err) {
+    Throwable t = err;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+}

@@ -1,0 +1,76 @@
+package io.tef.bridge;
+
+import io.tef.core.Addresses;
+import io.tef.core.protocol.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Set;
+
+/**
+ * The manager queue and TEF's older three input queues: one handler, routed by {@code type} to
+ * the event-bus address that serves it. A message is acknowledged only once that address
+ * answered (a task: once it is stored).
+ */
+final class ManagerInbox {
+
+  static final Set<String> DISPATCHER_TYPES = Set.of("set_state", "get_state", "pause_suite", "ready_suite", "stop_suite");
+  static final Set<String> COLLECTIVE_TYPES = Set.of("worker_status", "remove_worker", "get_workers");
+  private static final long REQUEST_TIMEOUT_MS = 15_000;
+
+  private final Vertx vertx;
+  private final Settler settler;
+  private final AmqpWorkers workers;
+
+  ManagerInbox(Vertx vertx, Settler settler, AmqpWorkers workers) {
+    this.vertx = vertx;
+    this.settler = settler;
+    this.workers = workers;
+  }
+
+  void handle(Delivery d) {
+    JsonObject body = Json.object(d.message().body());
+    if (body == null) {
+      settler.reject(d, "not a JSON object: " + Json.preview(d.message().body()), null);
+      return;
+    }
+    if (!(body.getValue("type") instanceof String type) || type.isBlank()) {
+      settler.reject(d, "no type: a message needs \"type\" (task, set_state, pause_suite, ready_suite, stop_suite, "
+          + "worker_status, remove_worker, get_workers)", "type");
+      return;
+    }
+    String address = "task".equals(type) ? Addresses.TASKS_SUBMIT
+        : DISPATCHER_TYPES.contains(type) ? Addresses.DISPATCHER_CONTROL
+        : COLLECTIVE_TYPES.contains(type) ? Addresses.COLLECTIVE_CONTROL
+        : null;
+    if (address == null) {
+      settler.reject(d, "unknown type '" + type + "'; one of task, set_state, get_state, pause_suite, ready_suite, stop_suite, "
+          + "worker_status, remove_worker, get_workers", "type");
+      return;
+    }
+    // A worker naming its queue is served on its event-bus address before the collective can announce it.
+    Future<Void> ready = "worker_status".equals(type) ? workers.learn(body).otherwiseEmpty() : Future.succeededFuture();
+    ready.compose(v -> vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS)))
+        .onSuccess(reply -> settler.answer(d, answer(type, reply.body())))
+        .onFailure(err -> {
+          int status = Replies.status(err);
+          if (status == 503) {
+            // Nobody serves that address right now (no dispatcher or collective): not the message's fault.
+            settler.later(d);
+            return;
+          }
+          settler.refused(d, err, status);
+        });
+  }
+
+  /** TEF's answers: a task is {@code {"response": true}} plus the task; control messages answer in TEF's shape already. */
+  private static JsonObject answer(String type, JsonObject reply) {
+    if ("task".equals(type)) {
+      return new JsonObject().put("response", true).put("created", reply.getBoolean("created"))
+          .put("task", reply.getJsonObject("task"));
+    }
+    return reply;
+  }
+}
