@@ -23,6 +23,7 @@ final class ClusterSetup {
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("cluster.config_file", "cannot be read as Hazelcast XML: " + e.getMessage(), e);
     }
+    hz.setClusterName(cluster.name());
     // Hazelcast binds where the event bus binds, never to every interface.
     hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
     hz.setProperty("hazelcast.socket.bind.any", "false");

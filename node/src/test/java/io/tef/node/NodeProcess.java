@@ -62,6 +62,7 @@ final class NodeProcess implements AutoCloseable {
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("TEF_ENV", "test");
+    pb.environment().put("TEF_CLUSTER_NAME", TestNodes.CLUSTER_NAME);
     pb.environment().putAll(env);
     return new NodeProcess(pb.start());
   }

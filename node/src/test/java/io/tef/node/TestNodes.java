@@ -12,10 +12,17 @@ import java.util.concurrent.TimeUnit;
 /** Starts real nodes for tests: the test environment's config, a fresh data folder. */
 final class TestNodes {
 
+  /**
+   * The Hazelcast cluster name of this test run: clustered nodes of another run on the same
+   * machine (a second checkout, CI beside a developer) never join ours.
+   */
+  static final String CLUSTER_NAME = "tef-test-" + ProcessHandle.current().pid();
+
   static TefConfig config(Path dataDir, Map<String, Object> overrides) throws Exception {
     Map<String, Object> all = new HashMap<>(overrides);
     all.put("node.data_dir", dataDir.toString());
     all.putIfAbsent("node.name", "test-node");
+    all.putIfAbsent("cluster.name", CLUSTER_NAME);
     return ConfigLoader.loadBlocking(Map.of("TEF_ENV", "test"), all);
   }
 

@@ -38,7 +38,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     }
   }
 
-  public record Cluster(boolean enabled, String host, int port, String configFile) {
+  /** {@code name}: nodes join only a cluster of the same name; several clusters may share a host. */
+  public record Cluster(boolean enabled, String host, int port, String configFile, String name) {
   }
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
@@ -151,6 +152,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(Set.of("h2", "memory").contains(mongo.embeddedBackend()), "mongo.embedded_backend", "must be h2 or memory, got '" + mongo.embeddedBackend() + "'");
     port("mongo.embedded_port", mongo.embeddedPort());
     require(cluster != null, "cluster", "is missing");
+    require(cluster.name() != null && cluster.name().matches("[A-Za-z0-9_.-]{1,100}"), "cluster.name",
+        "must be 1 to 100 characters of letters, digits, _ . and -");
     port("cluster.port", cluster.port());
     require(dispatcher != null, "dispatcher", "is missing");
     require(dispatcher.defaultTimeLimit() > 0, "dispatcher.default_time_limit", "must be a positive number of seconds");
