@@ -8,6 +8,12 @@ public final class NodeInfo {
   /** The AMQP bridge's connection: "up" or "down"; absent when this node runs no bridge. */
   public static final String AMQP_STATE = "amqp.state";
 
+  /**
+   * The cluster-wide map where every node keeps a short-lived entry about itself (name, roles,
+   * HTTP port, health); {@code GET /api/cluster} lists it. Entries expire unless renewed.
+   */
+  public static final String CLUSTER_MAP = "tef.cluster.nodes";
+
   private NodeInfo() {
   }
 }

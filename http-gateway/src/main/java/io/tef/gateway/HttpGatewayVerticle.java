@@ -32,6 +32,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new SuiteRoutes(vertx, store).mount(router);
     CatalogRoutes.resources(vertx).mount(router);
     CatalogRoutes.taskTypes(vertx).mount(router);
+    new ClusterRoutes(vertx).mount(router);
     new WorkerRoutes(vertx).mount(router);
     new WokmanagerRoutes(vertx, config.auth()).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))

@@ -24,6 +24,9 @@ final class ClusterSetup {
       throw new ConfigException("cluster.config_file", "cannot be read as Hazelcast XML: " + e.getMessage(), e);
     }
     hz.setClusterName(cluster.name());
+    if (cluster.members() != null && !cluster.members().isEmpty()) {
+      hz.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
     // Hazelcast binds where the event bus binds, never to every interface.
     hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
     hz.setProperty("hazelcast.socket.bind.any", "false");

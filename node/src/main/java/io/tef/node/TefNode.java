@@ -69,6 +69,7 @@ public final class TefNode implements AutoCloseable {
           await(vertx.deployVerticle(role.verticle, new DeploymentOptions().setConfig(verticleConfig).setInstances(instances)));
         }
       }
+      await(vertx.deployVerticle(new NodeBeacon(effective)));
       List<String> workers = new ArrayList<>();
       for (int i = 1; i <= effective.node().demoWorkers(); i++) {
         TefWorker w = TefWorker.builder("demo-" + effective.node().name() + "-" + i).handleAll(BuiltInHandlers.all(vertx)).build();

@@ -39,7 +39,7 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
   }
 
   /** {@code name}: nodes join only a cluster of the same name; several clusters may share a host. */
-  public record Cluster(boolean enabled, String host, int port, String configFile, String name) {
+  public record Cluster(boolean enabled, String host, int port, String configFile, String name, List<String> members) {
   }
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,

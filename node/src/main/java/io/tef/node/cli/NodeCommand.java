@@ -52,6 +52,12 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--cluster-host", paramLabel = "HOST", description = "Address the event bus and Hazelcast bind to (cluster.host; default 127.0.0.1).")
   String clusterHost;
 
+  @Option(names = "--cluster-members", split = ",", paramLabel = "HOST[:PORT]", description = "Hazelcast members to join (cluster.members; default those of conf/cluster.xml: 127.0.0.1).")
+  List<String> clusterMembers;
+
+  @Option(names = "--store-listen", paramLabel = "[HOST:]PORT", description = "Serve the embedded store on this port (mongo.embedded_port, host mongo.embedded_host, default 127.0.0.1) so other nodes can use it with --store-url mongodb://HOST:PORT.")
+  String storeListen;
+
   @Option(names = "--name", paramLabel = "NAME", description = "This node's name (node.name; default <host>-<pid>).")
   String name;
 
@@ -101,6 +107,19 @@ final class NodeCommand implements Callable<Integer> {
     put(overrides, "cluster.enabled", cluster);
     put(overrides, "cluster.host", clusterHost);
     put(overrides, "node.name", name);
+    put(overrides, "cluster.members", clusterMembers);
+    if (storeListen != null) {
+      if (storeUrl != null) {
+        throw new ConfigException("--store-listen", "serves the embedded store; it cannot go with --store-url");
+      }
+      String[] hostPort = storeListen.contains(":") ? storeListen.split(":", 2) : new String[] {null, storeListen};
+      try {
+        put(overrides, "mongo.embedded_port", Integer.parseInt(hostPort[1]));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("--store-listen", "must be PORT or HOST:PORT, got '" + storeListen + "'");
+      }
+      put(overrides, "mongo.embedded_host", hostPort[0]);
+    }
     return ConfigLoader.loadBlocking(System.getenv(), overrides);
   }
 
