@@ -58,11 +58,13 @@ public final class AmqpBridgeVerticle extends VerticleBase {
       state.put(NodeInfo.AMQP_STATE, up ? "up" : "down");
       if (up) {
         keepers.pump();
+        workers.onReconnected();
       }
     });
 
     LOG.info("AMQP bridge for {} on {}: input {}", names.prefix(), address, names.inputQueues());
     return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> keepers.onTaskEnded(m.body())).completion()
+        .compose(v -> workers.start())
         .onSuccess(v -> {
           broker.start();
           // Workers that registered over AMQP before this bridge started (it was redeployed) keep their addresses.
