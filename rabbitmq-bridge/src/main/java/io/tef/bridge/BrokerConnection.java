@@ -196,6 +196,18 @@ final class BrokerConnection {
         });
   }
 
+  /** A durable fanout exchange, declared once per connection (tasker's, one per task type). */
+  Future<Void> fanoutExchange(String exchange) {
+    String key = "x:" + exchange;
+    if (declared.contains(key)) {
+      return Future.succeededFuture();
+    }
+    return current(in).compose(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
+      declared.add(key);
+      return null;
+    });
+  }
+
   Future<Void> prefetch(int count) {
     return current(in).compose(c -> c.basicQos(count));
   }
