@@ -82,7 +82,22 @@ public final class Addresses {
   /** Dispatchers tell each other of freed slots and changed definitions here. */
   public static final String EVENTS_RESOURCES = "tef.events.resources";
 
+  /**
+   * tasker: {@code {"type", "identifier", "payload", "endpoints"}} publishes a task to its type's
+   * endpoints; answered with the task ({@code status} SENT, or DONE / INCOMPLETE after waiting
+   * for the listed endpoints). Served by the AMQP bridge.
+   */
+  public static final String TASKER_SUBMIT = "tef.tasker.submit";
+  /**
+   * tasker endpoints' responses, the same shape as on the AMQP responses queue:
+   * {@code {"task_id", "endpoint", "status": "CREATED"|"FINISHED", "payload", "errnr", "errmsg"}}.
+   */
+  public static final String TASKER_RESPONSES = "tef.tasker.responses";
+  /** Published once a tasker response is stored: {@code {"task_id", "endpoint", "status"}}. */
+  public static final String EVENTS_TASKER = "tef.events.tasker";
+
   private static final String WORKER_PREFIX = "tef.worker.";
+  private static final String TASKER_PREFIX = "tef.tasker.type.";
   private static final String DISPATCHER_PREFIX = "tef.dispatcher.instance.";
 
   /**
@@ -96,6 +111,11 @@ public final class Addresses {
   /** The address a worker receives its tasks on. */
   public static String worker(String name) {
     return WORKER_PREFIX + name;
+  }
+
+  /** Where tasker tasks of a type are published on the event bus (beside the fanout exchange). */
+  public static String tasker(String taskType) {
+    return TASKER_PREFIX + taskType;
   }
 
   private Addresses() {

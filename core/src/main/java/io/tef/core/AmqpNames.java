@@ -59,4 +59,19 @@ public record AmqpNames(String env) {
   public String keeperQueue(String type) {
     return prefix() + ".keeper." + type;
   }
+
+  /** tasker's fanout exchange for a type (tasker's name, without the {@code tef.<env>} prefix): every endpoint bound to it gets every task. */
+  public static String taskerExchange(String taskType) {
+    return "tasker." + taskType;
+  }
+
+  /** An endpoint's own durable queue, bound to its type's fanout exchange: what it misses while away waits there. */
+  public static String taskerEndpointQueue(String taskType, String endpoint) {
+    return taskerExchange(taskType) + "." + endpoint;
+  }
+
+  /** The queue endpoints publish their responses (CREATED, FINISHED) to; each task names it as {@code responses_to}. */
+  public String taskerResponses() {
+    return prefix() + ".tasker.responses";
+  }
 }

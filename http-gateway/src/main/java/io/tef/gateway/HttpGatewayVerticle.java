@@ -4,6 +4,7 @@ import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.core.store.MongoTaskStore;
+import io.tef.core.store.TaskerStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -35,6 +36,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new ClusterRoutes(vertx).mount(router);
     new WorkerRoutes(vertx).mount(router);
     new WokmanagerRoutes(vertx, config.auth()).mount(router);
+    new TaskerRoutes(vertx, config.tasker(), TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()),
+        config.http().bodyLimit()).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
         .requestHandler(router)
         .listen()

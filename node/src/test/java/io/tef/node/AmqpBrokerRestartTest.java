@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The broker restarts (rabbitmqctl stop_app / start_app) while an AMQP worker runs tasks: the
  * bridge says it is down, reconnects by itself, declares its queues and consumers again, and
- * every task submitted before the restart completes exactly once (no task lost, none completed twice).
+ * every task submitted before the restart runs and completes exactly once (none lost, none run twice).
  */
 class AmqpBrokerRestartTest extends SharedNodeTest {
 
@@ -32,6 +32,10 @@ class AmqpBrokerRestartTest extends SharedNodeTest {
     broker = AmqpBroker.require();
     Map<String, Object> settings = new HashMap<>(broker.nodeSettings());
     settings.put("amqp.reconnect_max_ms", 1000);
+    // Heartbeats travel the manager queue behind the 1,000 submissions and cannot arrive while the
+    // broker is away: the offline window (2 x ping) must outlast both, or the worker is declared
+    // dead and its task rerun under a new attempt, by design.
+    settings.put("collective.ping_interval_ms", 5000);
     settings.put("amqp.keeper_types", java.util.List.of("restart_echo"));
     startNode(dataDir, settings);
     AmqpBroker.awaitUp(node);
@@ -70,6 +74,7 @@ class AmqpBrokerRestartTest extends SharedNodeTest {
   static final Map<String, java.util.concurrent.atomic.AtomicInteger> ended = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Test
+  @org.junit.jupiter.api.Timeout(180)
   void aThousandTasksSurviveABrokerRestartAndRunOnceEach() throws Exception {
     int n = 1000;
     AmqpBroker.ReplyQueue replies = broker.replies();
@@ -100,10 +105,9 @@ class AmqpBrokerRestartTest extends SharedNodeTest {
     System.out.println("Broker restart: " + n + " tasks completed; " + worker.redeliveriesSkipped.get()
         + " redeliveries recognised by the worker; " + again + " tasks dispatched again under a new attempt");
     assertEquals(n, worker.runs.size());
-    // A dispatch whose confirm died with the connection is unknown to the bridge: the dispatcher
-    // gives the task a new attempt, and the old one may still reach the worker (at-least-once
-    // execution). Only tasks in flight at that moment can be affected; each completes once.
-    assertTrue(again <= 10, again + " tasks ran under two attempts");
+    // A dispatch whose confirm died with the connection counts as taken (it sits on the durable
+    // queue), so no task is given a second attempt beside it.
+    assertEquals(0, again, again + " tasks ran under two attempts");
     ended.forEach((guid, count) -> assertEquals(1, count.get(), guid + " ended " + count.get() + " times"));
     assertEquals(n, ended.size());
     assertEquals(200, http.get("/health").statusCode());

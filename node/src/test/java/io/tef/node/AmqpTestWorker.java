@@ -31,6 +31,8 @@ final class AmqpTestWorker implements AutoCloseable {
   /** guid#attempt this worker ran: a redelivered task it already ran is not run again (its ack was lost with the connection). */
   final java.util.Set<String> ran = ConcurrentHashMap.newKeySet();
   final AtomicInteger redeliveriesSkipped = new AtomicInteger();
+  /** guid#attempt to the result this worker published for it. */
+  private final ConcurrentHashMap<String, JsonObject> results = new ConcurrentHashMap<>();
   private final String prefix;
   private final Connection connection;
   private final Channel channel;
@@ -53,14 +55,18 @@ final class AmqpTestWorker implements AutoCloseable {
     channel.queueDeclare(queue, true, false, false, null);
     channel.exchangeDeclare(resultsExchange(), "topic", true);
     channel.basicQos(1);
+    channel.confirmSelect();
     channel.basicConsume(queue, false, (tag, d) -> {
       JsonObject task = new JsonObject(new String(d.getBody(), StandardCharsets.UTF_8));
       if ("task".equals(task.getString("type"))) {
-        if (ran.add(task.getString("guid") + "#" + task.getInteger("attempt"))) {
-          run(task);
+        String key = task.getString("guid") + "#" + task.getInteger("attempt");
+        if (ran.add(key)) {
+          results.put(key, run(task));
         } else {
           redeliveriesSkipped.incrementAndGet();
         }
+        // Published again for a redelivery: the first copy may have died with the connection.
+        publish(results.get(key));
       }
       channel.basicAck(d.getEnvelope().getDeliveryTag(), false);
     }, tag -> { });
@@ -71,7 +77,19 @@ final class AmqpTestWorker implements AutoCloseable {
     return prefix + "." + workerType + ".worker_generated_messages";
   }
 
-  private void run(JsonObject task) throws java.io.IOException {
+  /** Confirmed, so a result the broker never took is not acknowledged away with its task. */
+  private void publish(JsonObject result) throws java.io.IOException {
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
+    channel.basicPublish(resultsExchange(), "task", props, result.encode().getBytes(StandardCharsets.UTF_8));
+    try {
+      channel.waitForConfirmsOrDie(10_000);
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      throw new java.io.IOException("result not confirmed", e);
+    }
+    status.set("idle");
+  }
+
+  private JsonObject run(JsonObject task) {
     taken.incrementAndGet();
     runs.computeIfAbsent(task.getString("guid"), g -> new AtomicInteger()).incrementAndGet();
     status.set("working");
@@ -82,9 +100,7 @@ final class AmqpTestWorker implements AutoCloseable {
     } else {
       result.put("result", new JsonObject().put("echo", task.getValue("task_data")).put("by", name));
     }
-    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
-    channel.basicPublish(resultsExchange(), "task", props, result.encode().getBytes(StandardCharsets.UTF_8));
-    status.set("idle");
+    return result;
   }
 
   private void sayStatus() {

@@ -5,6 +5,7 @@ import io.tef.core.AmqpNames;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
+import io.tef.core.store.TaskerStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +41,8 @@ public final class AmqpBridgeVerticle extends VerticleBase {
     AmqpWorkers workers = new AmqpWorkers(vertx, broker, settler, names, amqp.prefetch());
     ManagerInbox inbox = new ManagerInbox(vertx, settler, workers);
     KeeperFeed keepers = new KeeperFeed(broker, names, amqp.keeperTypes());
+    TaskerFanout tasker = new TaskerFanout(vertx, broker, settler, names, config.tasker(),
+        TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()));
 
     broker.onConnect(b -> {
       List<Future<Void>> steps = new ArrayList<>();
@@ -48,6 +51,7 @@ public final class AmqpBridgeVerticle extends VerticleBase {
       names.inputQueues().forEach(q -> steps.add(b.durableQueue(q)));
       steps.add(workers.onConnect());
       steps.add(keepers.onConnect());
+      steps.add(tasker.onConnect());
       return Future.all(steps).compose(v -> {
         List<Future<Void>> consumers = new ArrayList<>();
         names.inputQueues().forEach(q -> consumers.add(b.consume(q, amqp.prefetch(), inbox::handle)));
@@ -58,11 +62,14 @@ public final class AmqpBridgeVerticle extends VerticleBase {
       state.put(NodeInfo.AMQP_STATE, up ? "up" : "down");
       if (up) {
         keepers.pump();
+        workers.onReconnected();
       }
     });
 
     LOG.info("AMQP bridge for {} on {}: input {}", names.prefix(), address, names.inputQueues());
     return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> keepers.onTaskEnded(m.body())).completion()
+        .compose(v -> tasker.start())
+        .compose(v -> workers.start())
         .onSuccess(v -> {
           broker.start();
           // Workers that registered over AMQP before this bridge started (it was redeployed) keep their addresses.

@@ -3,6 +3,7 @@ package io.tef.bridge;
 import io.tef.core.Addresses;
 import io.tef.core.AmqpNames;
 import io.tef.core.protocol.Replies;
+import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.task.ErrorBody;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,12 +57,43 @@ final class AmqpWorkers {
     }
   };
 
+  /** A worker's instance as the collective registered it: the dispatcher heeds an idle hint only for it. */
+  private final Map<String, String> instances = new HashMap<>();
+  /** Workers whose dispatch was answered "busy" while the broker was away. */
+  private final Set<String> turnedAway = new LinkedHashSet<>();
+
   AmqpWorkers(Vertx vertx, BrokerConnection broker, Settler settler, AmqpNames names, int prefetch) {
     this.vertx = vertx;
     this.broker = broker;
     this.settler = settler;
     this.names = names;
     this.prefetch = prefetch;
+  }
+
+  /** Hears the collective announce workers, to know the instance of each AMQP worker. */
+  Future<Void> start() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCHER_WORKERS, m -> {
+      JsonObject p = m.body();
+      if (p != null && "up".equals(p.getString("event")) && p.getString("instance") != null && links.containsKey(p.getString("name"))) {
+        instances.put(p.getString("name"), p.getString("instance"));
+      }
+    }).completion();
+  }
+
+  /**
+   * The connection is back: each worker turned away meanwhile says idle on its behalf (it cannot:
+   * its status says idle all along), so the dispatcher tries it again with the task it kept.
+   */
+  void onReconnected() {
+    for (String name : turnedAway) {
+      String instance = instances.get(name);
+      if (instance != null) {
+        vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.idle(name, instance).toJson());
+      } else {
+        LOG.warn("AMQP worker {} was turned away while the broker was away; its instance is unknown, so it waits for its next registration", name);
+      }
+    }
+    turnedAway.clear();
   }
 
   /**
@@ -93,6 +125,9 @@ final class AmqpWorkers {
         String type = w.getString("worker_type") != null ? w.getString("worker_type") : types.isEmpty() ? null : types.getString(0);
         if (type != null) {
           link(w.getString("name"), w.getString("work_queue"), type);
+          if (w.getString("instance") != null) {
+            instances.put(w.getString("name"), w.getString("instance"));
+          }
         }
       }
     }
@@ -143,7 +178,24 @@ final class AmqpWorkers {
       sendToWorker(link, task)
           .onSuccess(v -> m.reply(new JsonObject().put("accepted", true).put("queue", link.queue)))
           .onFailure(err -> {
+            if (err instanceof UnconfirmedPublish) {
+              // The task most likely sits on the durable queue: a refusal would make the dispatcher
+              // start a second attempt beside it. Taken it is; a copy really lost is caught by the
+              // time limit (stall) or by the worker's heartbeat going silent.
+              LOG.warn("Task {} for {}: {}; counted as taken", key, link.queue, err.getMessage());
+              m.reply(new JsonObject().put("accepted", true).put("queue", link.queue).put("confirmed", false));
+              return;
+            }
             inFlight.remove(key);
+            if (!broker.publisherConnected()) {
+              turnedAway.add(link.name);
+              LOG.info("Task {} for {} not sent: no connection; the dispatcher keeps it for the reconnect", key, link.queue);
+              // Surely not sent: the connection is away. "busy" makes the dispatcher put the task
+              // back in its place and keep the worker, trying it again on an idle hint, which
+              // onReconnected gives; a plain refusal would drop the worker until it re-registers.
+              m.fail(409, "busy: not connected to the broker, task " + key + " not sent to " + link.queue);
+              return;
+            }
             m.fail(503, ErrorBody.of("the broker did not take the task for " + link.queue + ": " + err.getMessage(), null).encode());
           });
     } else if ("abandon".equals(type)) {

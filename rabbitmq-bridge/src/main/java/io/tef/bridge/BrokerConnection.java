@@ -69,6 +69,11 @@ final class BrokerConnection {
     return up;
   }
 
+  /** Whether the publishing connection is open right now (the periodic watch may not have noticed a loss yet). */
+  boolean publisherConnected() {
+    return up && out != null && out.isConnected();
+  }
+
   String lastError() {
     return lastError;
   }
@@ -191,6 +196,18 @@ final class BrokerConnection {
         });
   }
 
+  /** A durable fanout exchange, declared once per connection (tasker's, one per task type). */
+  Future<Void> fanoutExchange(String exchange) {
+    String key = "x:" + exchange;
+    if (declared.contains(key)) {
+      return Future.succeededFuture();
+    }
+    return current(in).compose(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
+      declared.add(key);
+      return null;
+    });
+  }
+
   Future<Void> prefetch(int count) {
     return current(in).compose(c -> c.basicQos(count));
   }
@@ -203,10 +220,26 @@ final class BrokerConnection {
         .mapEmpty();
   }
 
-  /** Publishes and completes once the broker confirmed it (a persistent message to a durable queue is on disk). */
+  /**
+   * Publishes and completes once the broker confirmed it (a persistent message to a durable queue
+   * is on disk). Fails with {@link UnconfirmedPublish} when the message was sent but the
+   * connection died (or the wait ran out) before the broker said yes or no: it may be on its queue.
+   */
   Future<Void> publish(String exchange, String routingKey, AMQP.BasicProperties props, Buffer body) {
     return current(out).compose(c -> c.basicPublish(exchange, routingKey, props, body)
-        .compose(v -> c.waitForConfirms(CONFIRM_TIMEOUT_MS)));
+        .compose(v -> c.waitForConfirms(CONFIRM_TIMEOUT_MS)
+            .recover(err -> Future.failedFuture(refusedByBroker(c, err) ? err
+                : new UnconfirmedPublish((exchange.isEmpty() ? "" : exchange + "/") + routingKey, err)))));
+  }
+
+  /** A nack on a live connection is the broker's no; a shutdown or a timeout leaves the message's fate unknown. */
+  private static boolean refusedByBroker(RabbitMQClient c, Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof com.rabbitmq.client.ShutdownSignalException || t instanceof java.util.concurrent.TimeoutException) {
+        return false;
+      }
+    }
+    return c.isConnected();
   }
 
   /** Acknowledges a delivery; one from an older connection is redelivered by the broker anyway. */

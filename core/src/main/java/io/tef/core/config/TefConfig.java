@@ -19,7 +19,8 @@ import java.util.Set;
  */
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
-                        Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp) {
+                        Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp,
+                        Tasker tasker) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway", "bridge");
 
@@ -122,6 +123,19 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     }
   }
 
+  /**
+   * tasker's fan-out: for each type, {@code POST /<type>} publishes to the fanout exchange
+   * {@code tasker.<type>}, and every subscribed endpoint answers.
+   *
+   * @param taskTypes                the types served; each also names the REST path {@code /<type>}
+   * @param waitForEndpointsTimeoutMs how long a POST listing endpoints waits for all of them to receive the task
+   */
+  public record Tasker(List<String> taskTypes, long waitForEndpointsTimeoutMs) {
+
+    /** First path segments the gateway serves itself: a tasker type must not shadow them. */
+    public static final Set<String> RESERVED = Set.of("api", "worker", "health", "metrics");
+  }
+
   public record Auth(List<String> apiKeys) {
 
     public boolean accepts(String key) {
@@ -185,7 +199,23 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
           "must be 8 to 200 printable characters without spaces or commas" + (key == null ? "" : ", got one of " + key.length()));
     }
     validateAmqp();
+    validateTasker();
     return this;
+  }
+
+  private void validateTasker() {
+    require(tasker != null && tasker.taskTypes() != null, "tasker.task_types", "must be a list (empty: no tasker routes)");
+    Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < tasker.taskTypes().size(); i++) {
+      String t = tasker.taskTypes().get(i);
+      String key = "tasker.task_types[" + i + "]";
+      // The type is a URL path segment and part of an exchange name.
+      require(t != null && t.matches("[A-Za-z0-9_-]{1,100}"), key, "must be 1 to 100 letters, digits, _ or -, got '" + t + "'");
+      require(!Tasker.RESERVED.contains(t.toLowerCase(java.util.Locale.ROOT)), key, "'" + t + "' is a path the gateway serves itself " + Tasker.RESERVED);
+      require(seen.add(t), key, "'" + t + "' is listed twice");
+    }
+    require(tasker.waitForEndpointsTimeoutMs() >= 0 && tasker.waitForEndpointsTimeoutMs() <= 600_000, "tasker.wait_for_endpoints_timeout_ms",
+        "must be between 0 and 600000, got " + tasker.waitForEndpointsTimeoutMs());
   }
 
   private void validateAmqp() {

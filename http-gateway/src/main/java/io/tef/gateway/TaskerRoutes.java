@@ -1,0 +1,77 @@
+package io.tef.gateway;
+
+import io.tef.core.Addresses;
+import io.tef.core.config.TefConfig;
+import io.tef.core.protocol.Replies;
+import io.tef.core.store.TaskerStore;
+import io.tef.core.task.ErrorBody;
+import io.tef.core.task.ValidationException;
+import io.tef.core.tasker.TaskerRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * tasker's REST API, one pair of routes per configured type (and only those):
+ * {@code POST /<type>} publishes a task to the type's endpoints through the bridge
+ * ({@code tef.tasker.submit}) and answers with the task; {@code GET /<type>/<id>} (the task's id
+ * or the customer's identifier) answers {@code {"task", "taskResponseList"}} from the store.
+ */
+final class TaskerRoutes {
+
+  private final Vertx vertx;
+  private final TefConfig.Tasker config;
+  private final TaskerStore store;
+  private final long bodyLimit;
+
+  TaskerRoutes(Vertx vertx, TefConfig.Tasker config, TaskerStore store, long bodyLimit) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.bodyLimit = bodyLimit;
+  }
+
+  /** Mounted after every other route; the configured types never name /api, /worker or /health (config validation). */
+  void mount(Router router) {
+    for (String type : config.taskTypes()) {
+      router.post("/" + type).handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(ctx -> submit(ctx, type));
+      router.get("/" + type + "/:id").handler(ctx -> get(ctx, type));
+    }
+  }
+
+  private void submit(RoutingContext ctx, String type) {
+    JsonObject body;
+    try {
+      body = ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    TaskerRequest request = TaskerRequest.parse(type, body);
+    // The bridge answers once the listed endpoints received the task or the wait ran out.
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.waitForEndpointsTimeoutMs() + 15_000);
+    vertx.eventBus().<JsonObject>request(Addresses.TASKER_SUBMIT, request.toJson(), options)
+        .onSuccess(reply -> JsonResponses.send(ctx, 200, reply.body()))
+        .onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
+  }
+
+  private void get(RoutingContext ctx, String type) {
+    String id = ctx.pathParam("id");
+    store.findTask(type, id)
+        .compose(task -> {
+          if (task == null) {
+            throw new ValidationException(404, "id", "no " + type + " task with id or identifier " + id);
+          }
+          return store.responses(task).map(responses -> {
+            task.remove("responders");
+            return new JsonObject().put("task", task).put("taskResponseList", responses);
+          });
+        })
+        .onSuccess(body -> JsonResponses.send(ctx, 200, body))
+        .onFailure(err -> JsonResponses.send(ctx, err instanceof ValidationException v ? v.status() : 500,
+            err instanceof ValidationException v ? v.toJson() : ErrorBody.of("the store did not answer: " + err.getMessage(), null)));
+  }
+}
