@@ -122,7 +122,9 @@ final class Dispatcher {
   }
 
   void peerStarted(JsonObject announcement) {
-    ownership.peerStarted(announcement);
+    if (announcement.getString("event") == null) {
+      ownership.peerStarted(announcement);
+    }
   }
 
   /** The other live dispatchers, which control messages are passed on to. */
@@ -185,11 +187,18 @@ final class Dispatcher {
       }
       Task t = stored.withOwner(instance);
       if (t.state() == TaskState.WORKING && t.worker() != null) {
-        // Its worker may still be running it, only cut off from the dispatcher that died: give it
-        // time to come back and say so (or report the result), before another attempt starts.
+        WorkerPool.Worker w = workers.get(t.worker());
         live.put(t.guid(), t);
-        awaitRejoin(t);
         adopted++;
+        if (w != null && (w.guid == null || BUSY_ELSEWHERE.equals(w.guid))) {
+          // A live worker this dispatcher knows runs it (for the dispatcher that died): it goes on.
+          workers.assign(w, t.guid());
+          armStallTimer(t);
+        } else {
+          // Its worker may still be running it, only cut off from the dispatcher that died: give it
+          // time to come back and say so (or report the result), before another attempt starts.
+          awaitRejoin(t);
+        }
         continue;
       }
       if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
@@ -301,6 +310,10 @@ final class Dispatcher {
         String owner = stored == null ? null : ownership.liveOwner(stored.owner());
         if (owner != null && !owner.equals(instance)) {
           return forward(owner, "report", r.toJson());
+        }
+        if (owner == null && stored != null && !stored.state().terminal()) {
+          // Its dispatcher died and nobody has taken its tasks over yet: ask the worker to report again.
+          throw new ValidationException(503, "guid", "the dispatcher of task " + r.guid() + " is being taken over; report again shortly");
         }
         return report(r, true);
       });

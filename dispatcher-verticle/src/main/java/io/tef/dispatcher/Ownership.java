@@ -195,8 +195,13 @@ final class Ownership {
       return leases.drop(l.instance()).map(won);
     })).toList();
     return Future.all(claims).compose(cf -> {
-      boolean anyWon = claims.stream().anyMatch(f -> f.result());
-      if (!anyWon) {
+      List<String> won = new ArrayList<>();
+      for (int i = 0; i < dead.size(); i++) {
+        if (claims.get(i).result()) {
+          won.add(dead.get(i).instance());
+        }
+      }
+      if (won.isEmpty()) {
         return Future.succeededFuture();
       }
       return tasks.unfinished().map(unfinished -> {
@@ -205,6 +210,10 @@ final class Ownership {
         if (!mine.isEmpty()) {
           adopt.accept(mine);
         }
+        // Said on the bus so operators (and tests) see when and what was taken over.
+        vertx.eventBus().publish(io.tef.core.Addresses.EVENTS_DISPATCHERS, new io.vertx.core.json.JsonObject()
+            .put("event", "took_over").put("dead", new io.vertx.core.json.JsonArray(won)).put("by", instance)
+            .put("tasks", mine.size()).put("at", clock.instant().toString()));
         return null;
       });
     });

@@ -84,6 +84,16 @@ final class AmqpWorkers {
    * The connection is back: each worker turned away meanwhile says idle on its behalf (it cannot:
    * its status says idle all along), so the dispatcher tries it again with the task it kept.
    */
+  private static boolean connectionTrouble(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException || t instanceof com.rabbitmq.client.ShutdownSignalException
+          || (t.getMessage() != null && (t.getMessage().contains("reset") || t.getMessage().contains("closed")))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void onReconnected() {
     for (String name : turnedAway) {
       String instance = instances.get(name);
@@ -187,8 +197,18 @@ final class AmqpWorkers {
               return;
             }
             inFlight.remove(key);
-            if (!broker.publisherConnected()) {
+            // A publish that failed on a connection that is going down (reset, closed) is not sent
+            // either, even if the loss is not noticed yet: the same "busy", and a hint once back.
+            if (!broker.publisherConnected() || connectionTrouble(err)) {
               turnedAway.add(link.name);
+              if (broker.publisherConnected()) {
+                // The loss may be noticed (and the reconnect done) before or after now: look again shortly.
+                vertx.setTimer(1000, id -> {
+                  if (broker.publisherConnected()) {
+                    onReconnected();
+                  }
+                });
+              }
               LOG.info("Task {} for {} not sent: no connection; the dispatcher keeps it for the reconnect", key, link.queue);
               // Surely not sent: the connection is away. "busy" makes the dispatcher put the task
               // back in its place and keep the worker, trying it again on an idle hint, which

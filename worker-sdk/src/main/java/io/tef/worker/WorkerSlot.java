@@ -289,7 +289,8 @@ final class WorkerSlot {
         return;
       }
       Throwable err = ar.cause();
-      boolean refused = err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+      // 503: no dispatcher answers for the task right now (stopped, or being taken over): offer it again.
+      boolean refused = err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() != 503;
       if (refused || triesLeft <= 1) {
         LOG.warn("Worker {}: report {} on task {} attempt {} not recorded: {}", name, r.kind(), r.guid(), r.attempt(), err.getMessage());
         settled.tryComplete();

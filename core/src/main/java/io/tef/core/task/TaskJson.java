@@ -101,7 +101,8 @@ public final class TaskJson {
         .put("finished_at", iso(t.finishedAt()))
         .put("failed_at", iso(t.failedAt()))
         .put("repeat_every", t.repeat() == null ? null : t.repeat().every())
-        .put("repeat_timezone", t.repeat() == null ? null : t.repeat().timezone());
+        .put("repeat_timezone", t.repeat() == null ? null : t.repeat().timezone())
+        .put("dispatcher", t.owner());
   }
 
   private static List<JsonObject> logs(JsonArray a) {
