@@ -30,7 +30,7 @@ final class AmqpBroker implements AutoCloseable {
   static final String URL = "amqp://guest:guest@127.0.0.1:5672";
 
   final String env = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  final Connection connection;
+  Connection connection;
   final Channel channel;
   private final List<String> queues = new ArrayList<>();
   private final List<String> exchanges = new ArrayList<>();
@@ -135,6 +135,28 @@ final class AmqpBroker implements AutoCloseable {
     for (String s : List.of("manager", "task_queue.control", "dispatcher.control", "worker.control", "dead_letter")) {
       all.add(prefix() + "." + s);
     }
+    // A test that restarted the broker may have left this connection closed (not yet recovered):
+    // clean up over a fresh one, waiting a little for the broker to take connections again.
+    com.rabbitmq.client.Connection cleaner = connection;
+    if (!connection.isOpen()) {
+      connection.abort();
+      ConnectionFactory f = new ConnectionFactory();
+      f.setUri(URL);
+      f.setConnectionTimeout(3000);
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (true) {
+        try {
+          cleaner = f.newConnection("tef-test-cleanup");
+          break;
+        } catch (Exception e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+    connection = cleaner;
     Channel ch = connection.createChannel();
     for (String q : all) {
       try {
@@ -150,6 +172,6 @@ final class AmqpBroker implements AutoCloseable {
         ch = connection.createChannel();
       }
     }
-    connection.close();
+    connection.abort();
   }
 }
