@@ -50,6 +50,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--store", description = "h2 (on disk, the default) or memory.", defaultValue = "h2")
   String store;
 
+  @Option(names = "--dispatchers", description = "Dispatcher verticles sharing the node's store (dispatcher.instances; default ${DEFAULT-VALUE}).",
+      defaultValue = "1")
+  int dispatchers;
+
   @Option(names = "--queued", description = "Tasks of a type no worker runs, submitted before the measure: a backlog in the queue and the store (default ${DEFAULT-VALUE}).",
       defaultValue = "0")
   int queued;
@@ -62,7 +66,7 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0) {
+    if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0 || dispatchers < 1) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--tasks, --workers and --in-flight must be at least 1");
     }
     Path dataDir = Files.createTempDirectory("tef-bench");
@@ -84,6 +88,7 @@ public final class BenchMain implements Callable<Integer> {
     overrides.put("http.port", 0);
     overrides.put("http.host", "127.0.0.1");
     overrides.put("mongo.embedded_backend", store);
+    overrides.put("dispatcher.instances", dispatchers);
     return ConfigLoader.loadBlocking(Map.of("TEF_ENV", "dev"), overrides);
   }
 
