@@ -38,6 +38,8 @@ public final class CollectiveVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CollectiveVerticle.class);
 
+  /** Tells this collective's own "seen" events from those of other collectives. */
+  private final String self = java.util.UUID.randomUUID().toString();
   private final Map<String, WorkerEntry> workers = new LinkedHashMap<>();
   private HeartbeatMonitor monitor;
   private MongoTaskStore store;
@@ -85,6 +87,15 @@ public final class CollectiveVerticle extends VerticleBase {
   }
 
   private void onWorkerEvent(JsonObject event) {
+    if (event != null && "seen".equals(event.getString("event"))) {
+      // Another collective got this worker's heartbeat (they are sent to one collective only):
+      // it is alive for every collective, or each would see only its share and declare it silent.
+      WorkerEntry w = workers.get(event.getString("name"));
+      if (!self.equals(event.getString("by")) && w != null && w.alive() && String.valueOf(w.instance).equals(event.getString("instance"))) {
+        w.seen();
+      }
+      return;
+    }
     if (event == null || !"registered".equals(event.getString("event"))) {
       return;
     }
@@ -132,6 +143,8 @@ public final class CollectiveVerticle extends VerticleBase {
         w = registerFromStatus(s, w);
       }
       w.seen();
+      vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "seen").put("name", w.name)
+          .put("instance", w.instance).put("by", self));
       if ("offline".equals(s.status())) {
         offline(w, "it said so");
       } else {

@@ -11,18 +11,24 @@ import java.util.function.Supplier;
 
 /** The verticles a node can run, in the order they are deployed. */
 enum Role {
-  REGISTRY("registry", RegistryVerticle::new),
-  COLLECTIVE("collective", CollectiveVerticle::new),
-  DISPATCHER("dispatcher", DispatcherVerticle::new),
-  GATEWAY("gateway", HttpGatewayVerticle::new),
+  REGISTRY("registry", RegistryVerticle::new, RegistryVerticle.class, true),
+  COLLECTIVE("collective", CollectiveVerticle::new, CollectiveVerticle.class, true),
+  DISPATCHER("dispatcher", DispatcherVerticle::new, DispatcherVerticle.class, true),
+  GATEWAY("gateway", HttpGatewayVerticle::new, HttpGatewayVerticle.class, false),
   /** The AMQP door; deployed only when amqp.url is set. */
-  BRIDGE("bridge", AmqpBridgeVerticle::new);
+  BRIDGE("bridge", AmqpBridgeVerticle::new, AmqpBridgeVerticle.class, false);
 
   final String configName;
   final Supplier<Deployable> verticle;
+  /** The name Vert.x HA deploys it by on the node that takes over. */
+  final String className;
+  /** May run on another node after its own died (with cluster.ha): it binds no port of its own. */
+  final boolean movable;
 
-  Role(String configName, Supplier<Deployable> verticle) {
+  Role(String configName, Supplier<Deployable> verticle, Class<?> type, boolean movable) {
     this.configName = configName;
     this.verticle = verticle;
+    this.className = type.getName();
+    this.movable = movable;
   }
 }

@@ -66,7 +66,13 @@ public final class TefNode implements AutoCloseable {
         }
         if (effective.node().roles().contains(role.configName)) {
           int instances = role == Role.DISPATCHER ? effective.dispatcher().instances() : 1;
-          await(vertx.deployVerticle(role.verticle, new DeploymentOptions().setConfig(verticleConfig).setInstances(instances)));
+          DeploymentOptions options = new DeploymentOptions().setConfig(verticleConfig).setInstances(instances);
+          if (effective.cluster().ha() && role.movable) {
+            // HA redeploys by name on the node that takes over; the gateway and bridge stay put (ports, broker).
+            await(vertx.deployVerticle(role.className, options.setHa(true)));
+          } else {
+            await(vertx.deployVerticle(role.verticle, options));
+          }
         }
       }
       await(vertx.deployVerticle(new NodeBeacon(effective)));
@@ -99,6 +105,9 @@ public final class TefNode implements AutoCloseable {
       return Vertx.vertx(options);
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().port()));
+    if (config.cluster().ha()) {
+      options.setHAEnabled(true).setHAGroup(config.cluster().haGroup()).setQuorumSize(config.cluster().quorumSize());
+    }
     return await(Vertx.builder().with(options)
         .withClusterManager(ClusterSetup.clusterManager(config.cluster(), configDir))
         .buildClustered());

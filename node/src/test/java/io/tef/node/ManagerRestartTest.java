@@ -31,7 +31,7 @@ class ManagerRestartTest {
 
   @Test
   void aRunningTaskSurvivesTheRestartOfItsNodeAndCompletesOnce() throws Exception {
-    TefConfig.Cluster cluster = new TefConfig.Cluster(true, "127.0.0.1", 0, "", TestNodes.CLUSTER_NAME, java.util.List.of());
+    TefConfig.Cluster cluster = new TefConfig.Cluster(true, "127.0.0.1", 0, "", TestNodes.CLUSTER_NAME, java.util.List.of(), false, "tef", 1);
     Vertx workerVertx = await(Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
         .withClusterManager(ClusterSetup.clusterManager(cluster, null))

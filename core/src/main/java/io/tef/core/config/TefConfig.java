@@ -40,7 +40,13 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
   }
 
   /** {@code name}: nodes join only a cluster of the same name; several clusters may share a host. */
-  public record Cluster(boolean enabled, String host, int port, String configFile, String name, List<String> members) {
+  /**
+   * {@code ha}: Vert.x high availability: the dispatcher, collective and registry of a node that
+   * dies are deployed again on a live node of the same {@code ha_group}, once {@code quorum_size}
+   * nodes of the group are up.
+   */
+  public record Cluster(boolean enabled, String host, int port, String configFile, String name, List<String> members,
+                        boolean ha, String haGroup, int quorumSize) {
   }
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
@@ -166,6 +172,9 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(Set.of("h2", "memory").contains(mongo.embeddedBackend()), "mongo.embedded_backend", "must be h2 or memory, got '" + mongo.embeddedBackend() + "'");
     port("mongo.embedded_port", mongo.embeddedPort());
     require(cluster != null, "cluster", "is missing");
+    require(!cluster.ha() || cluster.enabled(), "cluster.ha", "needs cluster.enabled (--cluster)");
+    require(cluster.haGroup() != null && !cluster.haGroup().isBlank(), "cluster.ha_group", "must not be empty");
+    require(cluster.quorumSize() >= 1, "cluster.quorum_size", "must be at least 1, got " + cluster.quorumSize());
     require(cluster.name() != null && cluster.name().matches("[A-Za-z0-9_.-]{1,100}"), "cluster.name",
         "must be 1 to 100 characters of letters, digits, _ . and -");
     port("cluster.port", cluster.port());

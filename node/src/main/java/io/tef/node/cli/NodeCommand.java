@@ -55,6 +55,12 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--cluster-members", split = ",", paramLabel = "HOST[:PORT]", description = "Hazelcast members to join (cluster.members; default those of conf/cluster.xml: 127.0.0.1).")
   List<String> clusterMembers;
 
+  @Option(names = "--ha", description = "Vert.x high availability (cluster.ha): if this node dies, its dispatcher, collective and registry are deployed again on another --ha node.")
+  Boolean ha;
+
+  @Option(names = "--ha-group", paramLabel = "GROUP", description = "HA group (cluster.ha_group; default tef).")
+  String haGroup;
+
   @Option(names = "--store-listen", paramLabel = "[HOST:]PORT", description = "Serve the embedded store on this port (mongo.embedded_port, host mongo.embedded_host, default 127.0.0.1) so other nodes can use it with --store-url mongodb://HOST:PORT.")
   String storeListen;
 
@@ -108,6 +114,8 @@ final class NodeCommand implements Callable<Integer> {
     put(overrides, "cluster.host", clusterHost);
     put(overrides, "node.name", name);
     put(overrides, "cluster.members", clusterMembers);
+    put(overrides, "cluster.ha", ha);
+    put(overrides, "cluster.ha_group", haGroup);
     if (storeListen != null) {
       if (storeUrl != null) {
         throw new ConfigException("--store-listen", "serves the embedded store; it cannot go with --store-url");
