@@ -38,9 +38,13 @@ class FailoverTest {
 
   @Test
   void killingADispatcherNodeMidRunLosesNothingAndCompletesEachTaskOnce() throws Exception {
-    TefNode a = TestNodes.start(dataA, Map.of("cluster.enabled", true, "cluster.host", "127.0.0.1", "node.name", "node-a"));
+    // A 2 s ping: three JVMs on two busy cores must not declare live workers silent (that would
+    // rerun their tasks by design, and this test counts reruns).
+    TefNode a = TestNodes.start(dataA, Map.of("cluster.enabled", true, "cluster.host", "127.0.0.1", "node.name", "node-a",
+        "collective.ping_interval_ms", 2000));
     String store = a.config().mongo().connectionString();
-    String[] roles = {"--cluster", "--cluster-host", "127.0.0.1", "--roles", "dispatcher,collective,registry,gateway", "--store-url", store};
+    String[] roles = {"--cluster", "--cluster-host", "127.0.0.1", "--roles", "dispatcher,collective,registry,gateway", "--store-url", store,
+        "--set", "collective.ping_interval_ms=2000"};
     try (NodeProcess b = NodeProcess.start(dataB, concat(roles, "--name", "node-b"));
          NodeProcess c = NodeProcess.start(dataC, concat(roles, "--name", "node-c"))) {
       b.awaitReady();
