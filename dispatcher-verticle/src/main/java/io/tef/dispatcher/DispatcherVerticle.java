@@ -16,14 +16,12 @@ import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Function;
 
 /** Hands each task to an idle worker of its type; the event-bus face of {@link Dispatcher}. */
 public final class DispatcherVerticle extends VerticleBase {
@@ -47,12 +45,12 @@ public final class DispatcherVerticle extends VerticleBase {
     return store.start()
         .compose(v -> dispatcher.recover())
         .compose(v -> Future.all(java.util.List.of(
-            vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> answer(m, body -> dispatcher.submit(Fields.object(body), false))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body)), false))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid"), false))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> answer(m, body -> control(Fields.object(body), false))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.dispatcher(dispatcher.instance()), m -> answer(m, body -> own(m.headers().get(Dispatcher.OP), Fields.object(body)))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> Replies.answer(m, body -> dispatcher.submit(Fields.object(body), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> Replies.answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body)), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> Replies.answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid"), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> Replies.answer(m, body -> control(Fields.object(body), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.dispatcher(dispatcher.instance()), m -> Replies.answer(m, body -> own(m.headers().get(Dispatcher.OP), Fields.object(body)))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> Replies.answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCES, m -> dispatcher.resourceEvent(m.body())).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_DISPATCHERS, m -> dispatcher.peerStarted(m.body())).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASK_TYPES, m -> dispatcher.taskTypeEvent(m.body())).completion(),
@@ -141,17 +139,6 @@ public final class DispatcherVerticle extends VerticleBase {
           LOG.info("No collective answered yet ({}); workers will be learned as they come up", err.getMessage());
           return null;
         });
-  }
-
-  private static void answer(Message<Object> m, Function<Object, Future<JsonObject>> handler) {
-    Future<JsonObject> result;
-    try {
-      result = handler.apply(m.body());
-    } catch (RuntimeException e) {
-      Replies.fail(m, e);
-      return;
-    }
-    result.onSuccess(m::reply).onFailure(err -> Replies.fail(m, err));
   }
 
   @Override

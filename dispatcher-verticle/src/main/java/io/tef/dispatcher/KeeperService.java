@@ -11,11 +11,9 @@ import io.tef.core.task.TaskJson;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.function.Function;
 
 /**
  * The store side of keepers: answers {@link Addresses#KEEPERS_RESULTS} (the results a keeper
@@ -35,8 +33,8 @@ final class KeeperService {
   /** Registers both consumers; completes once they are registered. */
   Future<Void> register(Vertx vertx) {
     return Future.all(
-        vertx.eventBus().<Object>consumer(Addresses.KEEPERS_RESULTS, m -> answer(m, body -> results(ResultsQuery.fromJson(Fields.object(body))))).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.KEEPERS_CHECKPOINT, m -> answer(m, body -> checkpoint(Fields.object(body)))).completion())
+        vertx.eventBus().<Object>consumer(Addresses.KEEPERS_RESULTS, m -> Replies.answer(m, body -> results(ResultsQuery.fromJson(Fields.object(body))))).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.KEEPERS_CHECKPOINT, m -> Replies.answer(m, body -> checkpoint(Fields.object(body)))).completion())
         .mapEmpty();
   }
 
@@ -57,16 +55,5 @@ final class KeeperService {
           .map(c -> new JsonObject().put("checkpoint", c.toJson()));
       default -> throw new ValidationException("action", "must be load or save, got '" + action + "'");
     };
-  }
-
-  private static void answer(Message<Object> m, Function<Object, Future<JsonObject>> handler) {
-    Future<JsonObject> result;
-    try {
-      result = handler.apply(m.body());
-    } catch (RuntimeException e) {
-      Replies.fail(m, e);
-      return;
-    }
-    result.onSuccess(m::reply).onFailure(err -> Replies.fail(m, err));
   }
 }

@@ -44,6 +44,23 @@ final class JsonResponses {
         .onFailure(err -> send(ctx, io.tef.core.protocol.Replies.status(err), io.tef.core.protocol.Replies.errorBody(err)));
   }
 
+  /** A request body that must be one JSON object; {@code whenEmpty} says what was expected. */
+  static JsonObject bodyObject(io.vertx.core.buffer.Buffer body, String whenEmpty) {
+    if (body == null || body.length() == 0) {
+      throw new ValidationException(null, whenEmpty);
+    }
+    Object value;
+    try {
+      value = io.vertx.core.json.Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new ValidationException(null, "malformed JSON: " + e.getMessage());
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw new ValidationException(null, "the body must be a JSON object");
+    }
+    return o;
+  }
+
   static void send(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
       return;

@@ -6,11 +6,7 @@ import io.tef.core.store.TaskStore;
 import io.tef.core.task.ErrorBody;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
-import io.tef.core.task.ValidationException;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,7 +35,7 @@ final class TaskRoutes {
   }
 
   private void submit(RoutingContext ctx) {
-    JsonObject envelope = jsonObject(ctx.body().buffer());
+    JsonObject envelope = JsonResponses.bodyObject(ctx.body().buffer(), "the body must be a JSON task envelope; it is empty");
     vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelope)
         .onSuccess(reply -> {
           JsonObject task = reply.body().getJsonObject("task");
@@ -48,22 +44,6 @@ final class TaskRoutes {
           JsonResponses.send(ctx, created ? 201 : 200, task);
         })
         .onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
-  }
-
-  private static JsonObject jsonObject(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw new ValidationException(null, "the body must be a JSON task envelope; it is empty");
-    }
-    Object value;
-    try {
-      value = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new ValidationException(null, "malformed JSON: " + e.getMessage());
-    }
-    if (!(value instanceof JsonObject o)) {
-      throw new ValidationException(null, "the body must be a JSON object");
-    }
-    return o;
   }
 
   private void get(RoutingContext ctx) {

@@ -7,8 +7,6 @@ import io.tef.core.protocol.WorkerStateEvent;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -87,21 +85,10 @@ final class WokmanagerRoutes {
   }
 
   private static JsonObject object(Buffer body, boolean required) {
-    if (body == null || body.length() == 0) {
-      if (required) {
-        throw new ValidationException(null, "the body must be a JSON object like {\"id\": \"Importer01\", \"group\": \"product.importer\", \"event\": \"started\"}");
-      }
+    if (!required && (body == null || body.length() == 0)) {
       return new JsonObject();
     }
-    Object value;
-    try {
-      value = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new ValidationException(null, "malformed JSON: " + e.getMessage());
-    }
-    if (!(value instanceof JsonObject o)) {
-      throw new ValidationException(null, "the body must be a JSON object");
-    }
-    return o;
+    return JsonResponses.bodyObject(body,
+        "the body must be a JSON object like {\"id\": \"Importer01\", \"group\": \"product.importer\", \"event\": \"started\"}");
   }
 }

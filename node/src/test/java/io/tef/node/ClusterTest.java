@@ -41,10 +41,10 @@ class ClusterTest {
       atA.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "from-a").put("task_data", "a"));
       atB.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "from-b").put("task_data", "b"));
       for (String guid : List.of("from-a", "from-b")) {
-        JsonObject done = awaitTask(atA, guid);
+        JsonObject done = atA.awaitState(guid, "completed");
         assertEquals("demo-node-b-1", done.getString("worker"), "run by the worker in B's JVM");
       }
-      assertEquals("completed", awaitTask(atB, "from-a").getString("state"), "B's gateway reads the same store");
+      assertEquals("completed", atB.awaitState("from-a", "completed").getString("state"), "B's gateway reads the same store");
       b.terminate();
       JsonObject alone = await(atA, c -> c.getInteger("count") == 1);
       assertEquals("node-a", alone.getJsonArray("nodes").getJsonObject(0).getString("name"));
@@ -66,19 +66,4 @@ class ClusterTest {
     throw new AssertionError("the cluster never looked as expected; last: " + last);
   }
 
-  private static JsonObject awaitTask(Http http, String guid) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      var r = http.get("/api/tasks/" + guid);
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject();
-        if ("completed".equals(last.getString("state"))) {
-          return last;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("task " + guid + " did not complete; last: " + last);
-  }
 }

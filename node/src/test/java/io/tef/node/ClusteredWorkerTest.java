@@ -42,7 +42,7 @@ class ClusteredWorkerTest {
         await(worker.registration());
 
         assertEquals(201, http.post("/api/tasks", new JsonObject().put("task_type", "remote-echo").put("guid", "over-the-cluster").put("task_data", 7)).statusCode());
-        JsonObject done = awaitCompleted(http, "over-the-cluster");
+        JsonObject done = http.awaitState("over-the-cluster", "completed");
         assertEquals("remote-worker", done.getString("worker"));
         assertEquals(7, done.getJsonObject("result").getInteger("echoed"));
         assertEquals(ProcessHandle.current().pid(), done.getJsonObject("result").getLong("pid"));
@@ -53,16 +53,4 @@ class ClusteredWorkerTest {
     }
   }
 
-  private static JsonObject awaitCompleted(Http http, String guid) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = http.get("/api/tasks/" + guid).bodyAsJsonObject();
-      if ("completed".equals(last.getString("state"))) {
-        return last;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("task " + guid + " did not complete; last seen: " + last);
-  }
 }

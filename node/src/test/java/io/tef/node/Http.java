@@ -49,6 +49,30 @@ final class Http implements AutoCloseable {
     return TestNodes.await(client.get(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
   }
 
+  /**
+   * Polls {@code GET /api/tasks/{guid}} until the condition holds (60 s at most): the node is
+   * often another process, so there is no event to await.
+   */
+  JsonObject awaitTask(String guid, java.util.function.Predicate<JsonObject> condition) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<Buffer> r = get("/api/tasks/" + guid);
+      if (r.statusCode() == 200) {
+        last = r.bodyAsJsonObject();
+        if (condition.test(last)) {
+          return last;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("task " + guid + " did not reach the expected state; last seen: " + last);
+  }
+
+  JsonObject awaitState(String guid, String state) throws Exception {
+    return awaitTask(guid, t -> state.equals(t.getString("state")));
+  }
+
   @Override
   public void close() {
     client.close();

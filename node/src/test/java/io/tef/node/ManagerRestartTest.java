@@ -51,7 +51,7 @@ class ManagerRestartTest {
         await(survivor.registration());
         assertEquals(201, http.post("/api/tasks", new JsonObject().put("task_type", "long").put("guid", "outlives-its-node")).statusCode());
         running.get(30, TimeUnit.SECONDS);
-        awaitTask(http, "working");
+        http.awaitState("outlives-its-node", "working");
         first.kill();
       }
       try (NodeProcess second = NodeProcess.start(dataDir, "--cluster", "--cluster-host", "127.0.0.1");
@@ -62,7 +62,7 @@ class ManagerRestartTest {
           throw new AssertionError(e.getMessage() + "\nnode output:\n" + second.output(), e);
         }
         running.get().complete("finished after all");
-        JsonObject done = awaitTask(http, "completed");
+        JsonObject done = http.awaitState("outlives-its-node", "completed");
         assertEquals("finished after all", done.getString("result"));
         assertEquals(1, done.getInteger("attempt"), "the attempt that was running when the node died");
         assertEquals(1, runs.get(), "the task ran once");
@@ -88,19 +88,4 @@ class ManagerRestartTest {
     throw new AssertionError("the worker did not register again; last: " + last);
   }
 
-  private static JsonObject awaitTask(Http http, String state) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      var r = http.get("/api/tasks/outlives-its-node");
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject();
-        if (state.equals(last.getString("state"))) {
-          return last;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the task did not reach " + state + "; last: " + last);
-  }
 }

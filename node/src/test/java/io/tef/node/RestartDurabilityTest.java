@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,9 +40,9 @@ class RestartDurabilityTest {
     try (NodeProcess first = NodeProcess.start(dataDir, "--demo-workers", "1");
          Http http = new Http(vertx, first.awaitReady())) {
       http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "done-before").put("task_data", "kept"));
-      awaitTask(http, "done-before", t -> "completed".equals(t.getString("state")));
+      http.awaitTask("done-before", t -> "completed".equals(t.getString("state")));
       http.post("/api/tasks", new JsonObject().put("task_type", "sleep").put("guid", "long-one").put("task_data", new JsonObject().put("ms", 600_000)));
-      awaitTask(http, "long-one", t -> "working".equals(t.getString("state")));
+      http.awaitTask("long-one", t -> "working".equals(t.getString("state")));
       for (String guid : waiting) {
         assertEquals(201, http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", guid)).statusCode());
       }
@@ -60,9 +59,9 @@ class RestartDurabilityTest {
       assertEquals("completed", before.getString("state"));
       assertEquals("kept", before.getString("result"));
       for (String guid : waiting) {
-        awaitTask(http, guid, t -> "completed".equals(t.getString("state")));
+        http.awaitTask(guid, t -> "completed".equals(t.getString("state")));
       }
-      JsonObject longOne = awaitTask(http, "long-one", t -> t.getInteger("attempt") == 2);
+      JsonObject longOne = http.awaitTask("long-one", t -> t.getInteger("attempt") == 2);
       assertTrue(List.of("dispatched", "working").contains(longOne.getString("state")), longOne.encode());
       second.terminate();
     }
@@ -104,35 +103,18 @@ class RestartDurabilityTest {
       assertEquals(201, http.put("/api/resources/lock", new JsonObject().put("limit", 1)).statusCode());
       http.post("/api/tasks", new JsonObject().put("task_type", "sleep").put("guid", "holder").put("resources", "lock")
           .put("task_data", new JsonObject().put("ms", 1000)));
-      awaitTask(http, "holder", t -> "working".equals(t.getString("state")));
+      http.awaitTask("holder", t -> "working".equals(t.getString("state")));
       assertEquals(1, http.get("/api/resources/lock").bodyAsJsonObject().getInteger("held"));
       first.kill();
     }
     try (NodeProcess second = NodeProcess.start(dataDir, "--demo-workers", "2");
          Http http = new Http(vertx, second.awaitReady())) {
       http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "after-crash").put("resources", "lock"));
-      JsonObject holder = awaitTask(http, "holder", t -> "completed".equals(t.getString("state")));
+      JsonObject holder = http.awaitTask("holder", t -> "completed".equals(t.getString("state")));
       assertEquals(2, holder.getInteger("attempt"), "the attempt the crash cut short is fenced off");
-      awaitTask(http, "after-crash", t -> "completed".equals(t.getString("state")));
+      http.awaitTask("after-crash", t -> "completed".equals(t.getString("state")));
       assertEquals(0, http.get("/api/resources/lock").bodyAsJsonObject().getInteger("held"));
       second.terminate();
     }
-  }
-
-  /** Polls the task until the condition holds: the node is another process, so there is no event to await. */
-  private static JsonObject awaitTask(Http http, String guid, Predicate<JsonObject> condition) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      var r = http.get("/api/tasks/" + guid);
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject();
-        if (condition.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("task " + guid + " did not reach the expected state; last seen: " + last);
   }
 }

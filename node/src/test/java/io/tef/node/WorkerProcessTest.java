@@ -127,8 +127,8 @@ class WorkerProcessTest {
         http.post("/api/tasks", new JsonObject().put("task_type", "upper").put("guid", "up-1").put("task_data", "hello"));
         http.post("/api/tasks", new JsonObject().put("task_type", "shell").put("guid", "sh-1")
             .put("task_data", new JsonObject().put("command", "echo out; echo err >&2; exit 3")));
-        assertEquals("HELLO!", awaitState(http, "up-1", "completed").getString("result"));
-        JsonObject sh = awaitState(http, "sh-1", "completed").getJsonObject("result");
+        assertEquals("HELLO!", http.awaitState("up-1", "completed").getString("result"));
+        JsonObject sh = http.awaitState("sh-1", "completed").getJsonObject("result");
         assertEquals(3, sh.getInteger("status"));
         assertEquals("out\n", sh.getString("stdout"));
         assertEquals("err\n", sh.getString("stderr"));
@@ -176,21 +176,6 @@ class WorkerProcessTest {
     throw new AssertionError("worker " + worker + " never reported " + state + " on " + guid + "; last: " + last);
   }
 
-  private static JsonObject awaitState(Http http, String guid, String state) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      var r = http.get("/api/tasks/" + guid);
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject();
-        if (state.equals(last.getString("state"))) {
-          return last;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("task " + guid + " never reached " + state + "; last: " + last);
-  }
 
   /** A task jar as a user would build one: a TaskHandlerFactory listed as a service. */
   private static void buildTaskJar(Path dir) throws Exception {

@@ -41,13 +41,7 @@ public final class RegistryVerticle extends VerticleBase {
     catalog = new TaskCatalog(vertx, definitions, config.registry().autoDefine());
     return catalog.start(config.taskDefinitions()).compose(v -> Future.all(
         vertx.eventBus().<Object>consumer(Addresses.REGISTRY_REGISTER, this::onRegister).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.TASK_TYPES, m -> {
-          try {
-            catalog.handle(Fields.object(m.body())).onSuccess(m::reply).onFailure(err -> Replies.fail(m, err));
-          } catch (RuntimeException e) {
-            Replies.fail(m, e);
-          }
-        }).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.TASK_TYPES, m -> Replies.answer(m, body -> catalog.handle(Fields.object(body)))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASK_TYPES, m -> catalog.onEvent(m.body())).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> onWorkerEvent(m.body())).completion()));
   }

@@ -26,6 +26,21 @@ public final class Replies {
     }
   }
 
+  /**
+   * Answers a request with what the handler makes of its body: the handler's JSON, or its
+   * failure (thrown at once or later) as an error reply.
+   */
+  public static void answer(Message<Object> message, java.util.function.Function<Object, io.vertx.core.Future<JsonObject>> handler) {
+    io.vertx.core.Future<JsonObject> result;
+    try {
+      result = handler.apply(message.body());
+    } catch (RuntimeException e) {
+      fail(message, e);
+      return;
+    }
+    result.onSuccess(message::reply).onFailure(err -> fail(message, err));
+  }
+
   /** The error body of a failed request, whatever failed it. */
   public static JsonObject errorBody(Throwable err) {
     if (err instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
