@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.Delivery;
 import io.tef.core.NodeInfo;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -92,6 +93,22 @@ final class AmqpBroker implements AutoCloseable {
       Assertions.assertNotNull(d, "no answer on " + name + " within 15 s");
       Assertions.assertEquals(correlationId, d.getProperties().getCorrelationId());
       return new JsonObject(new String(d.getBody(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Asks get_workers over AMQP until the collective lists the worker (it registers from its first status). */
+  void awaitWorkerKnown(String name) throws Exception {
+    AmqpBroker.ReplyQueue replies = replies();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (true) {
+      String cid = "gw-" + System.nanoTime();
+      send(prefix() + ".manager", "{\"type\":\"get_workers\"}", replies.name(), cid);
+      JsonArray list = replies.await(cid).getJsonArray("response");
+      if (list.stream().anyMatch(w -> name.equals(((JsonObject) w).getString("name")))) {
+        return;
+      }
+      Assertions.assertTrue(System.nanoTime() < deadline, "worker " + name + " never registered");
+      Thread.sleep(50);
     }
   }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A TEF worker as a non-Java-TEF program would write it: only the RabbitMQ client. It says
  * worker_status (with its worker_type and exchange_name) on the manager queue every 200 ms, takes
  * tasks from its own queue one at a time, and publishes each result to its type's
- * worker_generated_messages exchange with routing key "task". task_data "fail" fails the task.
+ * worker_generated_messages exchange with routing key "task". task_data "fail" fails the task;
+ * {"sleep_ms": N} makes it take N ms.
  */
 final class AmqpTestWorker implements AutoCloseable {
 
@@ -31,6 +32,8 @@ final class AmqpTestWorker implements AutoCloseable {
   /** guid#attempt this worker ran: a redelivered task it already ran is not run again (its ack was lost with the connection). */
   final java.util.Set<String> ran = ConcurrentHashMap.newKeySet();
   final AtomicInteger redeliveriesSkipped = new AtomicInteger();
+  /** Task messages that came marked {@code "resent": true} (the bridge sent again a dispatch it never saw confirmed). */
+  final AtomicInteger resentSeen = new AtomicInteger();
   /** guid#attempt to the result this worker published for it. */
   private final ConcurrentHashMap<String, JsonObject> results = new ConcurrentHashMap<>();
   private final String prefix;
@@ -60,6 +63,9 @@ final class AmqpTestWorker implements AutoCloseable {
       JsonObject task = new JsonObject(new String(d.getBody(), StandardCharsets.UTF_8));
       if ("task".equals(task.getString("type"))) {
         String key = task.getString("guid") + "#" + task.getInteger("attempt");
+        if (task.getBoolean("resent", false)) {
+          resentSeen.incrementAndGet();
+        }
         if (ran.add(key)) {
           results.put(key, run(task));
         } else {
@@ -95,6 +101,13 @@ final class AmqpTestWorker implements AutoCloseable {
     status.set("working");
     JsonObject result = new JsonObject().put("guid", task.getString("guid")).put("attempt", task.getInteger("attempt"))
         .put("worker", name);
+    if (task.getValue("task_data") instanceof JsonObject data && data.getLong("sleep_ms") != null) {
+      try {
+        Thread.sleep(data.getLong("sleep_ms")); // a task that takes a while
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if ("fail".equals(task.getValue("task_data"))) {
       result.put("error", "asked to fail");
     } else {

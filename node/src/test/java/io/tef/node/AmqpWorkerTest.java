@@ -1,6 +1,5 @@
 package io.tef.node;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +31,7 @@ class AmqpWorkerTest extends SharedNodeTest {
     broker.forget(broker.prefix() + ".manager.amqp_echo.results");
     broker.forgetExchange(worker.resultsExchange());
     broker.forget(broker.prefix() + ".keeper.amqp_echo");
-    awaitWorkerKnown("amqp-w1");
+    broker.awaitWorkerKnown("amqp-w1");
   }
 
   @AfterAll
@@ -43,22 +41,6 @@ class AmqpWorkerTest extends SharedNodeTest {
     }
     if (broker != null) {
       broker.close();
-    }
-  }
-
-  /** Asks get_workers over AMQP until the collective lists the worker (it registers from its first status). */
-  static void awaitWorkerKnown(String name) throws Exception {
-    AmqpBroker.ReplyQueue replies = broker.replies();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (true) {
-      String cid = "gw-" + System.nanoTime();
-      broker.send(broker.prefix() + ".manager", "{\"type\":\"get_workers\"}", replies.name(), cid);
-      JsonArray list = replies.await(cid).getJsonArray("response");
-      if (list.stream().anyMatch(w -> name.equals(((JsonObject) w).getString("name")))) {
-        return;
-      }
-      assertTrue(System.nanoTime() < deadline, "worker " + name + " never registered");
-      Thread.sleep(50);
     }
   }
 

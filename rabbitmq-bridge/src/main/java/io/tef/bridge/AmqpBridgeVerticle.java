@@ -38,7 +38,7 @@ public final class AmqpBridgeVerticle extends VerticleBase {
 
     broker = new BrokerConnection(vertx, address, amqp.reconnectMaxMs(), "tef-" + config.node().name());
     Settler settler = new Settler(vertx, broker, names, amqp.requeueDelayMs());
-    AmqpWorkers workers = new AmqpWorkers(vertx, broker, settler, names, amqp.prefetch());
+    AmqpWorkers workers = new AmqpWorkers(vertx, broker, settler, names, amqp.prefetch(), config.dispatcher().dispatchTimeoutMs());
     ManagerInbox inbox = new ManagerInbox(vertx, settler, workers);
     KeeperFeed keepers = new KeeperFeed(broker, names, amqp.keeperTypes());
     TaskerFanout tasker = new TaskerFanout(vertx, broker, settler, names, config.tasker(),

@@ -47,6 +47,8 @@ final class AmqpWorkers {
   private final Settler settler;
   private final AmqpNames names;
   private final int prefetch;
+  /** How long the dispatcher waits for a worker to take a task (dispatcher.dispatch_timeout_ms). */
+  private final long dispatchTimeoutMs;
   private final Map<String, Link> links = new HashMap<>();
   private final Set<String> workerTypes = new LinkedHashSet<>();
   /** guid#attempt to the worker it was sent to: a result that does not name its worker is still placed. */
@@ -61,9 +63,19 @@ final class AmqpWorkers {
   private final Map<String, String> instances = new HashMap<>();
   /** Workers whose dispatch was answered "busy" while the broker was away. */
   private final Set<String> turnedAway = new LinkedHashSet<>();
+  /**
+   * guid#attempt to the worker and message of a dispatch the broker never confirmed: it may be on
+   * the worker's queue or lost on the wire. It is sent again once connected (same guid and
+   * attempt: a worker runs an attempt once, however often it arrives).
+   */
+  private final Map<String, Resend> resends = new LinkedHashMap<>();
 
-  AmqpWorkers(Vertx vertx, BrokerConnection broker, Settler settler, AmqpNames names, int prefetch) {
+  private record Resend(String worker, JsonObject message) {
+  }
+
+  AmqpWorkers(Vertx vertx, BrokerConnection broker, Settler settler, AmqpNames names, int prefetch, long dispatchTimeoutMs) {
     this.vertx = vertx;
+    this.dispatchTimeoutMs = dispatchTimeoutMs;
     this.broker = broker;
     this.settler = settler;
     this.names = names;
@@ -95,6 +107,7 @@ final class AmqpWorkers {
   }
 
   void onReconnected() {
+    resendUnconfirmed();
     for (String name : turnedAway) {
       String instance = instances.get(name);
       if (instance != null) {
@@ -104,6 +117,25 @@ final class AmqpWorkers {
       }
     }
     turnedAway.clear();
+  }
+
+  /** Sends again each dispatch whose fate is unknown; one still unconfirmed waits for the next connection. */
+  private void resendUnconfirmed() {
+    for (Map.Entry<String, Resend> e : new ArrayList<>(resends.entrySet())) {
+      Link link = links.get(e.getValue().worker());
+      if (link == null) {
+        resends.remove(e.getKey());
+        continue;
+      }
+      sendToWorker(link, e.getValue().message().copy().put("resent", true)).onComplete(ar -> {
+        if (ar.succeeded()) {
+          LOG.info("Task {} sent again to {}: its first copy was never confirmed", e.getKey(), link.queue);
+          resends.remove(e.getKey(), e.getValue());
+        } else {
+          LOG.info("Task {} for {} still not confirmed ({}); sent again on the next connection", e.getKey(), link.queue, ar.cause().getMessage());
+        }
+      });
+    }
   }
 
   /**
@@ -185,40 +217,9 @@ final class AmqpWorkers {
           .put("results_to", names.workerGeneratedMessages(link.workerType));
       String key = task.getString("guid") + "#" + attempt;
       inFlight.put(key, link.name);
-      sendToWorker(link, task)
-          .onSuccess(v -> m.reply(new JsonObject().put("accepted", true).put("queue", link.queue)))
-          .onFailure(err -> {
-            if (err instanceof UnconfirmedPublish) {
-              // The task most likely sits on the durable queue: a refusal would make the dispatcher
-              // start a second attempt beside it. Taken it is; a copy really lost is caught by the
-              // time limit (stall) or by the worker's heartbeat going silent.
-              LOG.warn("Task {} for {}: {}; counted as taken", key, link.queue, err.getMessage());
-              m.reply(new JsonObject().put("accepted", true).put("queue", link.queue).put("confirmed", false));
-              return;
-            }
-            inFlight.remove(key);
-            // A publish that failed on a connection that is going down (reset, closed) is not sent
-            // either, even if the loss is not noticed yet: the same "busy", and a hint once back.
-            if (!broker.publisherConnected() || connectionTrouble(err)) {
-              turnedAway.add(link.name);
-              if (broker.publisherConnected()) {
-                // The loss may be noticed (and the reconnect done) before or after now: look again shortly.
-                vertx.setTimer(1000, id -> {
-                  if (broker.publisherConnected()) {
-                    onReconnected();
-                  }
-                });
-              }
-              LOG.info("Task {} for {} not sent: no connection; the dispatcher keeps it for the reconnect", key, link.queue);
-              // Surely not sent: the connection is away. "busy" makes the dispatcher put the task
-              // back in its place and keep the worker, trying it again on an idle hint, which
-              // onReconnected gives; a plain refusal would drop the worker until it re-registers.
-              m.fail(409, "busy: not connected to the broker, task " + key + " not sent to " + link.queue);
-              return;
-            }
-            m.fail(503, ErrorBody.of("the broker did not take the task for " + link.queue + ": " + err.getMessage(), null).encode());
-          });
+      dispatch(link, m, task, key);
     } else if ("abandon".equals(type)) {
+      resends.remove(body.getString("guid") + "#" + body.getInteger("attempt", 0)); // that attempt is over
       // TEF had no such message; the worker is told, and may drop the task (its late result is refused anyway).
       sendToWorker(link, body.copy())
           .onSuccess(v -> m.reply(new JsonObject().put("told", true)))
@@ -226,6 +227,69 @@ final class AmqpWorkers {
     } else {
       m.fail(400, ErrorBody.of("an AMQP worker takes messages of type task or abandon, got " + type, "type").encode());
     }
+  }
+
+  /**
+   * Publishes a task to its worker and answers the dispatcher: taken once confirmed; taken too
+   * when its fate is unknown (unconfirmed, or the confirm is slower than half the dispatcher's
+   * patience), then sent again under the same attempt; "busy" when surely not sent.
+   */
+  private void dispatch(Link link, Message<JsonObject> m, JsonObject task, String key) {
+    boolean[] answered = {false};
+    long slow = vertx.setTimer(Math.max(1, dispatchTimeoutMs / 2), id -> {
+      answered[0] = true;
+      LOG.warn("Task {} for {}: no confirm after {} ms; counted as taken", key, link.queue, dispatchTimeoutMs / 2);
+      m.reply(new JsonObject().put("accepted", true).put("queue", link.queue).put("confirmed", false));
+    });
+    sendToWorker(link, task).onComplete(ar -> {
+      vertx.cancelTimer(slow);
+      if (ar.succeeded()) {
+        if (!answered[0]) {
+          m.reply(new JsonObject().put("accepted", true).put("queue", link.queue));
+        }
+        return;
+      }
+      Throwable err = ar.cause();
+      if (answered[0] || err instanceof UnconfirmedPublish) {
+        // The task may sit on the durable queue: a refusal would make the dispatcher start a
+        // second attempt beside it. Taken it is, and sent again under the same attempt, so a copy
+        // lost on the wire is made good and a copy that did arrive is run once (the worker knows
+        // the guid and attempt).
+        LOG.warn("Task {} for {}: {}; counted as taken, to be sent again", key, link.queue, err.getMessage());
+        resends.put(key, new Resend(link.name, task));
+        if (!answered[0]) {
+          m.reply(new JsonObject().put("accepted", true).put("queue", link.queue).put("confirmed", false));
+        }
+        if (broker.publisherConnected()) {
+          // The connection outlived the publish (a slow confirm, a nack): no reconnect will come to send it again.
+          vertx.setTimer(1000, id -> {
+            if (broker.publisherConnected()) {
+              resendUnconfirmed();
+            }
+          });
+        }
+        return;
+      }
+      inFlight.remove(key);
+      if (!broker.publisherConnected() || connectionTrouble(err)) {
+        turnedAway.add(link.name);
+        if (broker.publisherConnected()) {
+          // The loss may be noticed (and the reconnect done) before or after now: look again shortly.
+          vertx.setTimer(1000, id -> {
+            if (broker.publisherConnected()) {
+              onReconnected();
+            }
+          });
+        }
+        LOG.info("Task {} for {} not sent ({}): no connection; the dispatcher keeps it for the reconnect", key, link.queue, err.toString());
+        // Surely not sent: the connection was away before the publish. "busy" makes the dispatcher
+        // put the task back in its place and keep the worker, trying it again on an idle hint,
+        // which onReconnected gives; a plain refusal would drop the worker until it re-registers.
+        m.fail(409, "busy: not connected to the broker, task " + key + " not sent to " + link.queue);
+        return;
+      }
+      m.fail(503, ErrorBody.of("the broker did not take the task for " + link.queue + ": " + err.getMessage(), null).encode());
+    });
   }
 
   private Future<Void> sendToWorker(Link link, JsonObject message) {
@@ -274,6 +338,7 @@ final class AmqpWorkers {
           String event = report.getString("event");
           if ("completed".equals(event) || "failed".equals(event)) {
             inFlight.remove(key);
+            resends.remove(key);
           }
           settler.answer(d, reply.body());
         })

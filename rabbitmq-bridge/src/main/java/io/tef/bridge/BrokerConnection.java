@@ -226,20 +226,39 @@ final class BrokerConnection {
    * connection died (or the wait ran out) before the broker said yes or no: it may be on its queue.
    */
   Future<Void> publish(String exchange, String routingKey, AMQP.BasicProperties props, Buffer body) {
-    return current(out).compose(c -> c.basicPublish(exchange, routingKey, props, body)
-        .compose(v -> c.waitForConfirms(CONFIRM_TIMEOUT_MS)
-            .recover(err -> Future.failedFuture(refusedByBroker(c, err) ? err
-                : new UnconfirmedPublish((exchange.isEmpty() ? "" : exchange + "/") + routingKey, err)))));
+    String target = (exchange.isEmpty() ? "" : exchange + "/") + routingKey;
+    return current(out).compose(c -> {
+      if (!c.isConnected()) {
+        return Future.failedFuture("not connected to the broker: the connection to " + address + " is closing");
+      }
+      return c.basicPublish(exchange, routingKey, props, body).transform(sent -> sent.succeeded()
+          ? confirmOf(c).recover(err -> Future.failedFuture(refusedByBroker(err) ? err : new UnconfirmedPublish(target, err)))
+          // Even a publish that failed may have reached the broker (seen: the bytes left, then the
+          // client said "already closed"): only a connection found closed before it is surely not sent.
+          : Future.failedFuture(new UnconfirmedPublish(target, sent.cause())));
+    });
   }
 
-  /** A nack on a live connection is the broker's no; a shutdown or a timeout leaves the message's fate unknown. */
-  private static boolean refusedByBroker(RabbitMQClient c, Throwable err) {
+  /** The client throws (rather than fails) when the connection closed meanwhile: both are a failed wait. */
+  private static Future<Void> confirmOf(RabbitMQClient c) {
+    try {
+      return c.waitForConfirms(CONFIRM_TIMEOUT_MS);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Only a nack is the broker's no (the client then says "nacks received"); a shutdown, a
+   * timeout or any other failure after the write leaves the message's fate unknown.
+   */
+  private static boolean refusedByBroker(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof com.rabbitmq.client.ShutdownSignalException || t instanceof java.util.concurrent.TimeoutException) {
-        return false;
+      if (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("nacks received")) {
+        return true;
       }
     }
-    return c.isConnected();
+    return false;
   }
 
   /** Acknowledges a delivery; one from an older connection is redelivered by the broker anyway. */
