@@ -20,6 +20,13 @@ public final class EmbeddedStore implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
   public static final String FILE_NAME = "tef-store.mv";
+  /**
+   * Threads that serve store connections. A write's reply waits (on its thread) for the group
+   * commit that covers it, so these threads bound how many writes share one commit: with the
+   * server's default (two per core) a commit covers four writes at most, and the store's durable
+   * write rate is a few hundred per second.
+   */
+  static final int SERVER_THREADS = 64;
 
   private final MongoServer server;
   private final String connectionString;
@@ -56,7 +63,7 @@ public final class EmbeddedStore implements AutoCloseable {
   private static EmbeddedStore bind(MongoBackend backend, String host, int port, String description) {
     MongoServer server = new MongoServer(backend);
     try {
-      server.bind(host, port);
+      server.bind(new java.net.InetSocketAddress(host, port), 1, SERVER_THREADS);
     } catch (RuntimeException e) {
       server.shutdownNow();
       throw new IllegalStateException("cannot listen for the store on " + host + ":" + port + ": " + e.getMessage(), e);
