@@ -179,6 +179,14 @@ public final class BenchMain implements Callable<Integer> {
       System.out.printf(java.util.Locale.ROOT, "backlog: %d tasks queued in %.1f s (%d failed)%n", queued, (backlog.endNanos() - q0) / 1e9, backlog.failures());
     }
 
+    // A worker turned a dispatch away because another dispatcher's task runs there, then said it
+    // is idle again: the price of several dispatchers sharing workers, counted here.
+    java.util.concurrent.atomic.AtomicInteger idleHints = new java.util.concurrent.atomic.AtomicInteger();
+    await(vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCHER_WORKERS, m -> {
+      if ("idle".equals(m.body().getString("event"))) {
+        idleHints.incrementAndGet();
+      }
+    }).completion());
     CompletableFuture<Long> allDone = new CompletableFuture<>();
     int[] done = {0};
     await(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> {
@@ -193,6 +201,7 @@ public final class BenchMain implements Callable<Integer> {
     Submitter.Result submitted = submitter.submit(tasks).get(30, TimeUnit.MINUTES);
     long tEnd = allDone.get(30, TimeUnit.MINUTES);
     String cpu = Cpu.now(others).since(cpu0, (tEnd - t0) / 1e9, others);
+    int refusals = idleHints.get();
 
     List<Double> latencies = new ArrayList<>(tasks);
     submitted.submittedAt().forEach((guid, t) -> {
@@ -212,7 +221,7 @@ public final class BenchMain implements Callable<Integer> {
     StoreProbe.Rates raw = StoreProbe.measure(vertx, probeStore, Math.min(tasks, 5000), inFlight);
     await(probeStore.close());
     Report.print(new Report(tasks, workers, inFlight, via, store, queued, (submitted.endNanos() - t0) / 1e9, (tEnd - t0) / 1e9,
-        submitted.failures(), latencies, usedHeapMiB(), raw, mode(), cpu));
+        submitted.failures(), latencies, usedHeapMiB(), raw, mode(), cpu, refusals));
     return submitted.failures() == 0 && latencies.size() == tasks ? 0 : 1;
   }
 

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Dispatcher nodes in their own JVMs ({@code java -jar tef.jar node --cluster --roles
  * dispatcher,collective,registry}) on the bench node's store, so the dispatch path crosses
- * processes as it does in a cluster. Their output is kept (the last lines) to explain a start
- * that fails.
+ * processes as it does in a cluster. Their warnings go to stderr; their last lines explain a
+ * start that fails.
  */
 final class DispatcherNodes implements AutoCloseable {
 
@@ -85,6 +85,9 @@ final class DispatcherNodes implements AutoCloseable {
         }
         if (line.startsWith(ready)) {
           c.ready().complete(null);
+        } else if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+          // As the bench shows its own node's warnings: a dispatcher that falls behind says so here.
+          System.err.println(c.name() + ": " + line);
         }
       }
     } catch (IOException ignored) {

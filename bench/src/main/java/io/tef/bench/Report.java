@@ -6,7 +6,7 @@ import java.util.Locale;
 /** The table the bench prints; its last line is the one figure to quote. */
 record Report(int tasks, int workers, int inFlight, Submitter.Door via, String storeName, int queued, double submitSeconds,
               double totalSeconds, int failures, List<Double> latenciesMs, double heapMiB,
-              StoreProbe.Rates store, String mode, String cpu) {
+              StoreProbe.Rates store, String mode, String cpu, int idleHints) {
 
   static void print(Report r) {
     System.out.println();
@@ -24,6 +24,7 @@ record Report(int tasks, int workers, int inFlight, Submitter.Door via, String s
     row("submit-to-start p99 (ms)", r.percentile(99));
     row("submit-to-start max (ms)", r.percentile(100));
     row("failed submissions", r.failures);
+    row("idle hints (busy refusals)", r.idleHints);
     row("heap used after GC (MiB)", r.heapMiB);
     row("store alone: inserts/s", r.store.insertsPerSecond());
     row("store alone: replaces/s", r.store.replacesPerSecond());
