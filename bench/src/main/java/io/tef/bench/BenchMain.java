@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -30,9 +31,11 @@ import java.util.stream.Stream;
 /**
  * Starts a node in this JVM on a fresh data folder with K no-op workers, submits N tasks (by
  * event bus, REST or both, C in flight), waits until every one has completed and prints a table.
+ * With {@code --dispatcher-nodes N} the dispatchers run in N other JVMs on this node's store.
  */
 @Command(name = "tef-bench", mixinStandardHelpOptions = true,
-    description = "Measures TEF's task throughput and submit-to-start latency on one in-process node.")
+    description = "Measures TEF's task throughput and submit-to-start latency on one in-process node, "
+        + "or with its dispatchers in other JVMs (--dispatcher-nodes).")
 public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--tasks", description = "Tasks to submit (default ${DEFAULT-VALUE}).", defaultValue = "10000")
@@ -50,9 +53,17 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--store", description = "h2 (on disk, the default) or memory.", defaultValue = "h2")
   String store;
 
-  @Option(names = "--dispatchers", description = "Dispatcher verticles sharing the node's store (dispatcher.instances; default ${DEFAULT-VALUE}).",
+  @Option(names = "--dispatchers", description = "Dispatcher verticles sharing the store, on this node or on each dispatcher node (dispatcher.instances; default ${DEFAULT-VALUE}).",
       defaultValue = "1")
   int dispatchers;
+
+  @Option(names = "--dispatcher-nodes", description = "Run the dispatchers in N other JVMs (java -jar --node-jar node --cluster --roles dispatcher,collective,registry) "
+      + "on this JVM's store; this JVM keeps the store, the gateway and the workers. 0: all in this JVM (default ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int dispatcherNodes;
+
+  @Option(names = "--node-jar", description = "The node jar the dispatcher nodes run (default ${DEFAULT-VALUE}).", defaultValue = "node/target/tef.jar")
+  Path nodeJar;
 
   @Option(names = "--queued", description = "Tasks of a type no worker runs, submitted before the measure: a backlog in the queue and the store (default ${DEFAULT-VALUE}).",
       defaultValue = "0")
@@ -67,13 +78,28 @@ public final class BenchMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0 || dispatchers < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--tasks, --workers and --in-flight must be at least 1");
+      throw new CommandLine.ParameterException(new CommandLine(this), "--tasks, --workers, --in-flight and --dispatchers must be at least 1");
+    }
+    if (dispatcherNodes < 0 || dispatcherNodes > 8) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--dispatcher-nodes must be 0 to 8");
+    }
+    if (dispatcherNodes > 0 && !Files.isRegularFile(nodeJar)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--node-jar " + nodeJar.toAbsolutePath()
+          + " not found: build it (mvn -q -DskipTests package) or name it with --node-jar");
     }
     Path dataDir = Files.createTempDirectory("tef-bench");
     TefNode node = TefNode.start(config(dataDir), null);
+    DispatcherNodes others = null;
     try {
-      return run(node);
+      if (dispatcherNodes > 0) {
+        others = DispatcherNodes.start(dispatcherNodes, nodeJar, clusterName(), node.config().mongo().connectionString(), dispatchers, dataDir);
+        awaitDispatchers(node.vertx(), (long) dispatcherNodes * dispatchers);
+      }
+      return run(node, others);
     } finally {
+      if (others != null) {
+        others.close(); // before the store they use goes away
+      }
       node.close();
       try (Stream<Path> files = Files.walk(dataDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -88,11 +114,52 @@ public final class BenchMain implements Callable<Integer> {
     overrides.put("http.port", 0);
     overrides.put("http.host", "127.0.0.1");
     overrides.put("mongo.embedded_backend", store);
-    overrides.put("dispatcher.instances", dispatchers);
+    if (dispatcherNodes > 0) {
+      // This JVM: the store (served on loopback to the dispatcher nodes), the gateway and the
+      // workers; every dispatcher is in another process, as in a cluster.
+      overrides.put("cluster.enabled", true);
+      overrides.put("cluster.host", "127.0.0.1");
+      overrides.put("cluster.name", clusterName());
+      overrides.put("node.roles", List.of("gateway"));
+    } else {
+      overrides.put("dispatcher.instances", dispatchers);
+    }
     return ConfigLoader.loadBlocking(Map.of("TEF_ENV", "dev"), overrides);
   }
 
-  private int run(TefNode node) throws Exception {
+  /** A cluster of this run alone: never joins a node of another run or a developer's cluster. */
+  private static String clusterName() {
+    return "tef-bench-" + ProcessHandle.current().pid();
+  }
+
+  private String mode() {
+    return dispatcherNodes == 0
+        ? String.format(Locale.ROOT, "mode: %d dispatcher%s in this JVM (dispatcher.instances), beside the store, gateway and workers",
+            dispatchers, dispatchers == 1 ? "" : "s")
+        : String.format(Locale.ROOT, "mode: %d dispatcher node%s in other JVMs (%d dispatcher%s each, with collective and registry); "
+            + "this JVM: store, gateway, workers", dispatcherNodes, dispatcherNodes == 1 ? "" : "s", dispatchers, dispatchers == 1 ? "" : "s");
+  }
+
+  /** Every dispatcher knows the others: a control message reaches them all and counts them. */
+  private static void awaitDispatchers(Vertx vertx, long count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = await(vertx.eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
+            new JsonObject().put("type", "set_state").put("data", "running"))).body();
+        if (last.getLong("dispatchers", 0L) == count) {
+          return;
+        }
+      } catch (Exception e) {
+        last = new JsonObject().put("error", String.valueOf(e.getMessage()));
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("expected " + count + " dispatchers to answer; last answer " + last);
+  }
+
+  private int run(TefNode node, DispatcherNodes others) throws Exception {
     Vertx vertx = node.vertx();
     Map<String, Long> startedAt = new ConcurrentHashMap<>();
     List<TefWorker> pool = new ArrayList<>();
@@ -112,6 +179,14 @@ public final class BenchMain implements Callable<Integer> {
       System.out.printf(java.util.Locale.ROOT, "backlog: %d tasks queued in %.1f s (%d failed)%n", queued, (backlog.endNanos() - q0) / 1e9, backlog.failures());
     }
 
+    // A worker turned a dispatch away because another dispatcher's task runs there, then said it
+    // is idle again: the price of several dispatchers sharing workers, counted here.
+    java.util.concurrent.atomic.AtomicInteger idleHints = new java.util.concurrent.atomic.AtomicInteger();
+    await(vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCHER_WORKERS, m -> {
+      if ("idle".equals(m.body().getString("event"))) {
+        idleHints.incrementAndGet();
+      }
+    }).completion());
     CompletableFuture<Long> allDone = new CompletableFuture<>();
     int[] done = {0};
     await(vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> {
@@ -121,9 +196,12 @@ public final class BenchMain implements Callable<Integer> {
     }).completion());
 
     Submitter submitter = new Submitter(vertx, node.httpPort(), via, inFlight, "noop");
+    Cpu cpu0 = Cpu.now(others);
     long t0 = System.nanoTime();
     Submitter.Result submitted = submitter.submit(tasks).get(30, TimeUnit.MINUTES);
     long tEnd = allDone.get(30, TimeUnit.MINUTES);
+    String cpu = Cpu.now(others).since(cpu0, (tEnd - t0) / 1e9, others);
+    int refusals = idleHints.get();
 
     List<Double> latencies = new ArrayList<>(tasks);
     submitted.submittedAt().forEach((guid, t) -> {
@@ -136,12 +214,36 @@ public final class BenchMain implements Callable<Integer> {
     for (TefWorker w : pool) {
       await(vertx.undeploy(w.deploymentID()));
     }
+    if (others != null) {
+      others.close(); // after the workers said offline to their collectives; the store probe then measures the store alone
+    }
     MongoTaskStore probeStore = MongoTaskStore.shared(vertx, node.config().mongo().connectionString(), node.config().mongo().database());
     StoreProbe.Rates raw = StoreProbe.measure(vertx, probeStore, Math.min(tasks, 5000), inFlight);
     await(probeStore.close());
     Report.print(new Report(tasks, workers, inFlight, via, store, queued, (submitted.endNanos() - t0) / 1e9, (tEnd - t0) / 1e9,
-        submitted.failures(), latencies, usedHeapMiB(), raw));
+        submitted.failures(), latencies, usedHeapMiB(), raw, mode(), cpu, refusals));
     return submitted.failures() == 0 && latencies.size() == tasks ? 0 : 1;
+  }
+
+  /** CPU seconds used so far by this JVM and by each dispatcher node: where the cores went during the measure. */
+  private record Cpu(double self, List<Double> others) {
+
+    static Cpu now(DispatcherNodes nodes) {
+      double self = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+      return new Cpu(self, nodes == null ? List.of() : nodes.cpu().stream().map(d -> d.toNanos() / 1e9).toList());
+    }
+
+    String since(Cpu before, double wallSeconds, DispatcherNodes nodes) {
+      StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "cpu during the measure (%.1f s wall, %d cores): this JVM %.1f s",
+          wallSeconds, Runtime.getRuntime().availableProcessors(), self - before.self));
+      double total = self - before.self;
+      for (int i = 0; i < others.size(); i++) {
+        double used = others.get(i) - before.others.get(i);
+        total += used;
+        out.append(String.format(Locale.ROOT, ", %s %.1f s", nodes.names().get(i), used));
+      }
+      return out.append(String.format(Locale.ROOT, "; %.0f %% of the machine", 100 * total / (wallSeconds * Runtime.getRuntime().availableProcessors()))).toString();
+    }
   }
 
   private static double usedHeapMiB() {

@@ -196,9 +196,13 @@ final class Ownership {
     })).toList();
     return Future.all(claims).compose(cf -> {
       List<String> won = new ArrayList<>();
+      List<String> stopped = new ArrayList<>();
       for (int i = 0; i < dead.size(); i++) {
         if (claims.get(i).result()) {
           won.add(dead.get(i).instance());
+          if (dead.get(i).seenAt().equals(Instant.EPOCH)) {
+            stopped.add(dead.get(i).instance());
+          }
         }
       }
       if (won.isEmpty()) {
@@ -210,10 +214,11 @@ final class Ownership {
         if (!mine.isEmpty()) {
           adopt.accept(mine);
         }
-        // Said on the bus so operators (and tests) see when and what was taken over.
+        // Said on the bus so operators (and tests) see when and what was taken over; "stopped"
+        // names the dead that handed back their work with a graceful stop (the rest lapsed or vanished).
         vertx.eventBus().publish(io.tef.core.Addresses.EVENTS_DISPATCHERS, new io.vertx.core.json.JsonObject()
-            .put("event", "took_over").put("dead", new io.vertx.core.json.JsonArray(won)).put("by", instance)
-            .put("tasks", mine.size()).put("at", clock.instant().toString()));
+            .put("event", "took_over").put("dead", new io.vertx.core.json.JsonArray(won)).put("stopped", new io.vertx.core.json.JsonArray(stopped))
+            .put("by", instance).put("tasks", mine.size()).put("at", clock.instant().toString()));
         return null;
       });
     });
