@@ -65,6 +65,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--node-jar", description = "The node jar the dispatcher nodes run (default ${DEFAULT-VALUE}).", defaultValue = "node/target/tef.jar")
   Path nodeJar;
 
+  @Option(names = "--warmup", description = "Tasks run first and not measured, so the JIT has compiled the path (default ${DEFAULT-VALUE}).",
+      defaultValue = "2000")
+  int warmup;
+
   @Option(names = "--queued", description = "Tasks of a type no worker runs, submitted before the measure: a backlog in the queue and the store (default ${DEFAULT-VALUE}).",
       defaultValue = "0")
   int queued;
@@ -77,8 +81,8 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0 || dispatchers < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--tasks, --workers, --in-flight and --dispatchers must be at least 1");
+    if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0 || warmup < 0 || dispatchers < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--tasks, --workers, --in-flight and --dispatchers must be at least 1; --queued and --warmup at least 0");
     }
     if (dispatcherNodes < 0 || dispatcherNodes > 8) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--dispatcher-nodes must be 0 to 8");
@@ -167,10 +171,26 @@ public final class BenchMain implements Callable<Integer> {
       TefWorker w = TefWorker.builder("bench-worker-" + i).handle("noop", job -> {
         startedAt.putIfAbsent(job.guid(), System.nanoTime());
         return Future.succeededFuture(null);
-      }).build();
+      }).handle("warmup", job -> Future.succeededFuture(null)).build();
       await(vertx.deployVerticle(w));
       await(w.registration());
       pool.add(w);
+    }
+
+    if (warmup > 0) {
+      CompletableFuture<Void> warm = new CompletableFuture<>();
+      int[] ended = {0};
+      var warmEnds = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> {
+        if (++ended[0] == warmup) {
+          warm.complete(null);
+        }
+      });
+      await(warmEnds.completion());
+      long w0 = System.nanoTime();
+      new Submitter(vertx, node.httpPort(), via, inFlight, "warmup").submit(warmup).get(30, TimeUnit.MINUTES);
+      warm.get(30, TimeUnit.MINUTES);
+      await(warmEnds.unregister());
+      System.out.printf(java.util.Locale.ROOT, "warm-up: %d tasks run first in %.1f s, not measured%n", warmup, (System.nanoTime() - w0) / 1e9);
     }
 
     if (queued > 0) {
