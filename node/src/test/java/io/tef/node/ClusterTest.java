@@ -95,7 +95,7 @@ class ClusterTest {
         assertEquals(new JsonArray(List.of(ROLES_C.split(","))), nodes.getJsonObject(2).getJsonArray("roles"));
         nodes.forEach(n -> assertEquals("UP", ((JsonObject) n).getString("status"), "health of " + n));
       }
-      awaitDispatchers(a, 2);
+      TestNodes.awaitDispatchers(a, 2);
 
       // Submitted at A's gateway and at B's (which runs no dispatcher): run by the worker in C's JVM.
       for (int i = 0; i < 3; i++) {
@@ -208,21 +208,6 @@ class ClusterTest {
       Thread.sleep(100);
     }
     throw new AssertionError("the cluster never looked as expected; last: " + last);
-  }
-
-  /** Both dispatchers know each other: a control message reaches them all and counts them. */
-  private static void awaitDispatchers(TefNode a, long count) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = await(a.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
-          new JsonObject().put("type", "set_state").put("data", "running"))).body();
-      if (last.getLong("dispatchers", 0L) == count) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("expected " + count + " dispatchers; last answer " + last);
   }
 
   private static void awaitTrue(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what) throws Exception {

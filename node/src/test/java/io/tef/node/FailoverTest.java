@@ -61,7 +61,7 @@ class FailoverTest {
         await(a.vertx().deployVerticle(w));
         await(w.registration());
       }
-      awaitDispatchers(a, 3);
+      TestNodes.awaitDispatchers(a, 3);
 
       int n = 2000;
       Map<String, AtomicInteger> ends = new ConcurrentHashMap<>();
@@ -146,20 +146,6 @@ class FailoverTest {
       }
     }
     return last == null ? new JsonObject() : last;
-  }
-
-  private static void awaitDispatchers(TefNode a, long count) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = await(a.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
-          new JsonObject().put("type", "set_state").put("data", "running"))).body();
-      if (last.getLong("dispatchers", 0L) == count) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("expected " + count + " dispatchers; last answer " + last);
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -1,8 +1,10 @@
 package io.tef.node;
 
+import io.tef.core.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -35,5 +37,20 @@ final class TestNodes {
   }
 
   private TestNodes() {
+  }
+
+  /** Every dispatcher knows the others: a control message reaches them all and counts them (60 s at most). */
+  static void awaitDispatchers(TefNode node, long count) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      last = await(node.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
+          new JsonObject().put("type", "set_state").put("data", "running"))).body();
+      if (last.getLong("dispatchers", 0L) == count) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("expected " + count + " dispatchers; last answer " + last);
   }
 }
