@@ -60,6 +60,8 @@ final class Dispatcher {
   private final TaskTypeDefaults defaults;
   private final RetryBackoff backoff;
   private final long dispatchTimeoutMs;
+  /** dispatcher.start_write_delay_ms: how long a task runs before its start is written. */
+  private final long startWriteDelayMs;
 
   /** Every task not yet terminal, by guid. */
   private final Map<String, Task> live = new HashMap<>();
@@ -67,6 +69,8 @@ final class Dispatcher {
   private final Map<String, Long> waiting = new HashMap<>();
   /** Pending saves of progress and log lines, by guid. */
   private final Map<String, Long> noteSaves = new HashMap<>();
+  /** Start writes waiting for start_write_delay_ms, by guid. */
+  private final Map<String, Long> startSaves = new HashMap<>();
   /** Running tasks' time-limit timers, by guid. */
   private final Map<String, Long> stallTimers = new HashMap<>();
   private final TaskQueue queue = new TaskQueue();
@@ -103,6 +107,7 @@ final class Dispatcher {
     this.defaults = new TaskTypeDefaults(config.dispatcher().taskDefaults());
     this.backoff = new RetryBackoff(config.dispatcher().retryBackoffBaseMs(), config.dispatcher().retryBackoffCapMs());
     this.dispatchTimeoutMs = config.dispatcher().dispatchTimeoutMs();
+    this.startWriteDelayMs = config.dispatcher().startWriteDelayMs();
     this.leases = leases;
     this.rejoinGraceMs = 2 * config.collective().pingIntervalMs() + 1000;
     this.ownership = new Ownership(vertx, leases, store, clock, instance, nodeName, config.dispatcher().leaseRenewMs(),
@@ -358,8 +363,22 @@ final class Dispatcher {
     if (t.state() == TaskState.DISPATCHED) {
       Task working = t.working(now(), by);
       live.put(working.guid(), working);
-      writer.save(working);
       armStallTimer(working);
+      if (startWriteDelayMs == 0) {
+        writer.save(working);
+        return;
+      }
+      // Written only once it has run a moment: a task that ends sooner costs no start write, its
+      // end write carries the start. A crash within the delay leaves the task queued in the
+      // store, as a crash between dispatch and the worker's reply always did: it runs again.
+      cancelTimer(startSaves, working.guid());
+      startSaves.put(working.guid(), vertx.setTimer(startWriteDelayMs, id -> {
+        startSaves.remove(working.guid());
+        Task now = live.get(working.guid());
+        if (now != null && now.state() == TaskState.WORKING && now.attempt() == working.attempt() && !noteSaves.containsKey(now.guid())) {
+          writer.save(now);
+        }
+      }));
     }
   }
 
@@ -578,7 +597,7 @@ final class Dispatcher {
    * that their reports are passed on to it (and fenced by attempt) instead of recorded here.
    */
   private void letGo() {
-    List.of(waiting, stallTimers, noteSaves, rejoinTimers).forEach(timers -> {
+    List.of(waiting, stallTimers, noteSaves, startSaves, rejoinTimers).forEach(timers -> {
       timers.values().forEach(vertx::cancelTimer);
       timers.clear();
     });
@@ -617,6 +636,7 @@ final class Dispatcher {
     releaseResources(done);
     cancelTimer(stallTimers, done.guid());
     cancelTimer(noteSaves, done.guid());
+    cancelTimer(startSaves, done.guid());
     freeWorkerOf(done);
     Future<Void> saved = writer.save(next != null ? next : done);
     if (next != null) {
@@ -933,6 +953,13 @@ final class Dispatcher {
     rejoinTimers.values().forEach(vertx::cancelTimer);
     stallTimers.values().forEach(vertx::cancelTimer);
     noteSaves.values().forEach(vertx::cancelTimer);
+    startSaves.values().forEach(vertx::cancelTimer);
+    startSaves.keySet().forEach(guid -> {
+      Task t = live.get(guid);
+      if (t != null && t.state() == TaskState.WORKING && !noteSaves.containsKey(guid)) {
+        writer.save(t); // a graceful stop writes every start still pending: the task is adopted, not run again
+      }
+    });
     noteSaves.keySet().forEach(guid -> {
       Task t = live.get(guid);
       if (t != null) {

@@ -75,7 +75,7 @@ class DispatcherControlTest {
       int attempt = worker.next().getInteger("attempt");
       http.put("/api/dispatcher/state", new JsonObject().put("state", "stopped"));
       assertEquals(503, failureCode(bus.request(Addresses.TASKS_REPORT, worker.report("s-1", attempt, "completed", "done"))));
-      assertEquals("working", http.get("/api/tasks/s-1").bodyAsJsonObject().getString("state"));
+      assertEquals("working", http.awaitState("s-1", "working").getString("state"), "its ending not recorded while stopped");
       http.put("/api/dispatcher/state", new JsonObject().put("state", "running"));
       await(bus.request(Addresses.TASKS_REPORT, worker.report("s-1", attempt, "completed", "done")));
       assertEquals("done", events.await("s-1").getString("result"));

@@ -51,7 +51,7 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
                            long retryBackoffBaseMs, long retryBackoffCapMs, long dispatchTimeoutMs, String timezone,
-                           int instances, long leaseRenewMs, long leaseTtlMs) {
+                           int instances, long leaseRenewMs, long leaseTtlMs, long startWriteDelayMs) {
 
     public TaskDefaults taskDefaults() {
       return new TaskDefaults(defaultPriority, defaultTimeLimit, defaultMaxAttempts);
@@ -186,6 +186,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(dispatcher.dispatchTimeoutMs() > 0, "dispatcher.dispatch_timeout_ms", "must be positive");
     require(dispatcher.instances() >= 1 && dispatcher.instances() <= 64, "dispatcher.instances", "must be between 1 and 64, got " + dispatcher.instances());
     require(dispatcher.leaseRenewMs() >= 100, "dispatcher.lease_renew_ms", "must be at least 100, got " + dispatcher.leaseRenewMs());
+    require(dispatcher.startWriteDelayMs() >= 0 && dispatcher.startWriteDelayMs() <= 1000, "dispatcher.start_write_delay_ms",
+        "must be 0..1000, got " + dispatcher.startWriteDelayMs());
     require(dispatcher.leaseTtlMs() >= 3 * dispatcher.leaseRenewMs(), "dispatcher.lease_ttl_ms", "must be at least 3 x lease_renew_ms, got " + dispatcher.leaseTtlMs());
     if (dispatcher.timezone() != null && !dispatcher.timezone().isBlank()) {
       try {
