@@ -65,8 +65,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--node-jar", description = "The node jar the dispatcher nodes run (default ${DEFAULT-VALUE}).", defaultValue = "node/target/tef.jar")
   Path nodeJar;
 
-  @Option(names = "--warmup", description = "Tasks run first and not measured, so the JIT has compiled the path (default ${DEFAULT-VALUE}).",
-      defaultValue = "2000")
+  @Option(names = "--warmup", description = "Tasks run first (64 in flight at least) and not measured, so the JIT has compiled the path (default ${DEFAULT-VALUE}).",
+      defaultValue = "20000")
   int warmup;
 
   @Option(names = "--queued", description = "Tasks of a type no worker runs, submitted before the measure: a backlog in the queue and the store (default ${DEFAULT-VALUE}).",
@@ -187,7 +187,7 @@ public final class BenchMain implements Callable<Integer> {
       });
       await(warmEnds.completion());
       long w0 = System.nanoTime();
-      new Submitter(vertx, node.httpPort(), via, inFlight, "warmup").submit(warmup).get(30, TimeUnit.MINUTES);
+      new Submitter(vertx, node.httpPort(), via, Math.max(inFlight, 64), "warmup").submit(warmup).get(30, TimeUnit.MINUTES);
       warm.get(30, TimeUnit.MINUTES);
       await(warmEnds.unregister());
       System.out.printf(java.util.Locale.ROOT, "warm-up: %d tasks run first in %.1f s, not measured%n", warmup, (System.nanoTime() - w0) / 1e9);
