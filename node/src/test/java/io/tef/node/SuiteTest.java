@@ -32,6 +32,7 @@ class SuiteTest {
       }
       http.post("/api/tasks", new JsonObject().put("task_type", "suite-run").put("guid", "running").put("suite_guid", "S1"));
       worker.next();
+      http.awaitState("running", "working"); // its start is written once it has run start_write_delay_ms
       http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "other-suite").put("suite_guid", "S2"));
       events.await("other-suite");
 
