@@ -374,11 +374,16 @@ final class Dispatcher {
       cancelTimer(startSaves, working.guid());
       startSaves.put(working.guid(), vertx.setTimer(startWriteDelayMs, id -> {
         startSaves.remove(working.guid());
-        Task now = live.get(working.guid());
-        if (now != null && now.state() == TaskState.WORKING && now.attempt() == working.attempt() && !noteSaves.containsKey(now.guid())) {
-          writer.save(now);
-        }
+        saveStart(working.guid(), working.attempt());
       }));
+    }
+  }
+
+  /** Writes the start of the attempt if it still runs and no progress save is about to write it anyway. */
+  private void saveStart(String guid, int attempt) {
+    Task now = live.get(guid);
+    if (now != null && now.state() == TaskState.WORKING && now.attempt() == attempt && !noteSaves.containsKey(guid)) {
+      writer.save(now);
     }
   }
 
@@ -954,10 +959,11 @@ final class Dispatcher {
     stallTimers.values().forEach(vertx::cancelTimer);
     noteSaves.values().forEach(vertx::cancelTimer);
     startSaves.values().forEach(vertx::cancelTimer);
+    // A graceful stop writes every start still pending: the task is adopted after, not run again.
     startSaves.keySet().forEach(guid -> {
       Task t = live.get(guid);
-      if (t != null && t.state() == TaskState.WORKING && !noteSaves.containsKey(guid)) {
-        writer.save(t); // a graceful stop writes every start still pending: the task is adopted, not run again
+      if (t != null) {
+        saveStart(guid, t.attempt());
       }
     });
     noteSaves.keySet().forEach(guid -> {

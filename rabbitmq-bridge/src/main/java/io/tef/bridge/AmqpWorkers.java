@@ -260,27 +260,15 @@ final class AmqpWorkers {
         if (!answered[0]) {
           m.reply(new JsonObject().put("accepted", true).put("queue", link.queue).put("confirmed", false));
         }
-        if (broker.publisherConnected()) {
-          // The connection outlived the publish (a slow confirm, a nack): no reconnect will come to send it again.
-          vertx.setTimer(1000, id -> {
-            if (broker.publisherConnected()) {
-              resendUnconfirmed();
-            }
-          });
-        }
+        // The connection may outlive the publish (a slow confirm, a nack): then no reconnect comes to send it again.
+        ifStillConnectedShortly(this::resendUnconfirmed);
         return;
       }
       inFlight.remove(key);
       if (!broker.publisherConnected() || connectionTrouble(err)) {
         turnedAway.add(link.name);
-        if (broker.publisherConnected()) {
-          // The loss may be noticed (and the reconnect done) before or after now: look again shortly.
-          vertx.setTimer(1000, id -> {
-            if (broker.publisherConnected()) {
-              onReconnected();
-            }
-          });
-        }
+        // The loss may be noticed (and the reconnect done) before or after now: look again shortly.
+        ifStillConnectedShortly(this::onReconnected);
         LOG.info("Task {} for {} not sent ({}): no connection; the dispatcher keeps it for the reconnect", key, link.queue, err.toString());
         // Surely not sent: the connection was away before the publish. "busy" makes the dispatcher
         // put the task back in its place and keep the worker, trying it again on an idle hint,
@@ -290,6 +278,17 @@ final class AmqpWorkers {
       }
       m.fail(503, ErrorBody.of("the broker did not take the task for " + link.queue + ": " + err.getMessage(), null).encode());
     });
+  }
+
+  /** Runs {@code action} in a second if the publishing connection is up now and still then. */
+  private void ifStillConnectedShortly(Runnable action) {
+    if (broker.publisherConnected()) {
+      vertx.setTimer(1000, id -> {
+        if (broker.publisherConnected()) {
+          action.run();
+        }
+      });
+    }
   }
 
   private Future<Void> sendToWorker(Link link, JsonObject message) {
