@@ -1,6 +1,6 @@
 package io.tef.node;
 
-import io.tef.core.store.EmbeddedStore;
+import io.tef.core.store.embedded.EmbeddedStore;
 import io.tef.core.store.MongoTaskStore;
 import io.tef.core.task.Task;
 import io.vertx.core.json.JsonObject;

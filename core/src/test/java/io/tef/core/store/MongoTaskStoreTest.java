@@ -1,5 +1,6 @@
 package io.tef.core.store;
 
+import io.tef.core.store.embedded.EmbeddedStore;
 import io.tef.core.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskDefaults;

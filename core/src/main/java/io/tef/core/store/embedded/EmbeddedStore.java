@@ -1,8 +1,9 @@
-package io.tef.core.store;
+package io.tef.core.store.embedded;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,7 @@ import java.nio.file.Path;
 
 /**
  * The embedded default: mongo-java-server speaking the MongoDB wire protocol on 127.0.0.1, its
- * data in one H2 MVStore file under the data folder. Starting and stopping block; call them off
+ * data in one H2 MVStore file under the data folder (documents as BSON, see {@link StoreFileFormat}). Starting and stopping block; call them off
  * the event loop.
  */
 public final class EmbeddedStore implements AutoCloseable {
@@ -46,11 +47,18 @@ public final class EmbeddedStore implements AutoCloseable {
       throw new UncheckedIOException("cannot create data folder " + dataDir.toAbsolutePath(), e);
     }
     Path file = dataDir.resolve(FILE_NAME).toAbsolutePath().normalize();
-    DurableH2Backend backend;
+    MVStore mvStore;
     try {
-      backend = new DurableH2Backend(file.toString());
+      mvStore = StoreFileFormat.open(file);
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot open the store file " + file + " (is another node using this data folder?): " + e.getMessage(), e);
+    }
+    DurableH2Backend backend;
+    try {
+      backend = new DurableH2Backend(mvStore);
+    } catch (RuntimeException e) {
+      mvStore.close();
+      throw new IllegalStateException("cannot read the store file " + file + ": " + e.getMessage(), e);
     }
     return bind(backend, host, port, file.toString());
   }

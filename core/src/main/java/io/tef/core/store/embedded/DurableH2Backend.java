@@ -1,8 +1,10 @@
-package io.tef.core.store;
+package io.tef.core.store.embedded;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
+import org.h2.mvstore.MVStore;
 
 import java.util.Locale;
 import java.util.Set;
@@ -11,7 +13,8 @@ import java.util.Set;
  * H2 commits on a timer (every second) by default, so a crash could lose a write already
  * acknowledged. Here a write command's reply leaves only once an MVStore commit that includes
  * the write has finished. Writes that arrive while a commit runs share the next one (group
- * commit), so the cost of a commit is spread over every write waiting for it.
+ * commit), so the cost of a commit is spread over every write waiting for it. Its databases keep
+ * documents in the {@link StoreFileFormat}.
  */
 final class DurableH2Backend extends H2Backend {
 
@@ -24,8 +27,13 @@ final class DurableH2Backend extends H2Backend {
   private long committed;
   private boolean committing;
 
-  DurableH2Backend(String fileName) {
-    super(fileName);
+  DurableH2Backend(MVStore store) {
+    super(store);
+  }
+
+  @Override
+  protected MongoDatabase openOrCreateDatabase(String databaseName) {
+    return new BsonH2Database(databaseName, getMvStore(), getCursorRegistry());
   }
 
   @Override

@@ -1,0 +1,107 @@
+package io.tef.core.store.embedded;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
+import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
+
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A collection whose documents are kept as BSON bytes, encoded when written. The server changes
+ * documents it has read in place; a decoded copy per read keeps those changes away from what
+ * the file holds until the server writes them, and H2 writes plain bytes when it commits.
+ */
+final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object> {
+
+  private static final String DATA_SIZE_KEY = "dataSize";
+
+  private final MVMap<Object, byte[]> dataMap;
+  private final MVMap<String, Object> metaMap;
+
+  BsonH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
+      MVMap<Object, byte[]> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+    super(database, collectionName, options, cursorRegistry);
+    this.dataMap = dataMap;
+    this.metaMap = metaMap;
+    metaMap.putIfAbsent(DATA_SIZE_KEY, 0L);
+  }
+
+  @Override
+  protected void updateDataSize(int sizeDelta) {
+    synchronized (metaMap) {
+      long size = ((Number) metaMap.get(DATA_SIZE_KEY)).longValue();
+      metaMap.put(DATA_SIZE_KEY, size + sizeDelta);
+    }
+  }
+
+  @Override
+  protected int getDataSize() {
+    return ((Number) metaMap.get(DATA_SIZE_KEY)).intValue();
+  }
+
+  @Override
+  protected Object addDocumentInternal(Document document) {
+    Object key = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
+    Object position = Missing.ofNullable(key);
+    byte[] previous = dataMap.putIfAbsent(position, BsonValues.encodeDocument(document));
+    if (previous != null) {
+      throw new IllegalStateException("a document with key '" + key + "' already exists in " + this);
+    }
+    return key;
+  }
+
+  @Override
+  public int count() {
+    return dataMap.size();
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return dataMap.isEmpty();
+  }
+
+  @Override
+  protected Document getDocument(Object position) {
+    byte[] bytes = dataMap.get(position);
+    return bytes == null ? null : BsonValues.decodeDocument(bytes);
+  }
+
+  @Override
+  protected void removeDocument(Object position) {
+    if (dataMap.remove(position) == null) {
+      throw new NoSuchElementException("No document with key " + position);
+    }
+  }
+
+  @Override
+  protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
+    return dataMap.entrySet().stream()
+        .map(e -> new DocumentWithPosition<>(BsonValues.decodeDocument(e.getValue()), e.getKey()));
+  }
+
+  @Override
+  protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip,
+      int numberToReturn, int batchSize, Document fieldSelector) {
+    Stream<Document> documents = isNaturalDescending(orderBy)
+        ? streamAllDocumentsWithPosition()
+            .sorted((a, b) -> ValueComparator.desc().compare(a.getPosition(), b.getPosition()))
+            .map(DocumentWithPosition::getDocument)
+        : dataMap.values().stream().map(BsonValues::decodeDocument);
+    return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
+  }
+
+  @Override
+  protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+    dataMap.put(Missing.ofNullable(position), BsonValues.encodeDocument(newDocument));
+  }
+}

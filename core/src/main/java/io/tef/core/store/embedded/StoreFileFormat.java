@@ -1,0 +1,121 @@
+package io.tef.core.store.embedded;
+
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * The layout of the store file: the server's H2 layout (map names), with documents as BSON bytes
+ * and ids and index keys compared as values. A file written in the server's own format (documents
+ * in Java serialization) is converted once when opened; the file as it was is kept beside it.
+ */
+final class StoreFileFormat {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreFileFormat.class);
+
+  static final String DOCUMENTS_PREFIX = "databases.";
+  static final String COUNTERS_PREFIX = "meta.";
+  private static final String INDEX_INFIX = "._index_";
+  /** Present in a file of this format; its entry names the document encoding. */
+  static final String FORMAT_MAP = "tef.format";
+  private static final String ENCODING_KEY = "documents";
+  private static final String ENCODING = "bson";
+  static final String LEGACY_SUFFIX = ".before-bson";
+  private static final String CONVERTING_SUFFIX = ".converting";
+
+  private StoreFileFormat() {
+  }
+
+  static MVMap.Builder<Object, byte[]> documentMap() {
+    return new MVMap.Builder<Object, byte[]>().keyType(BsonKeyType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
+  }
+
+  static MVMap.Builder<KeyValue, Object> indexMap() {
+    return new MVMap.Builder<KeyValue, Object>().keyType(KeyValueType.INSTANCE).valueType(BsonKeyType.INSTANCE);
+  }
+
+  static String indexMapName(String fullCollectionName, String indexName) {
+    return fullCollectionName + INDEX_INFIX + indexName;
+  }
+
+  /** Opens the file in this format, converting a file of the older one first. */
+  static MVStore open(Path file) {
+    convertIfOlder(file);
+    MVStore store = new MVStore.Builder().fileName(file.toString()).open();
+    MVMap<String, String> format = store.openMap(FORMAT_MAP);
+    if (!ENCODING.equals(format.get(ENCODING_KEY))) {
+      format.put(ENCODING_KEY, ENCODING);
+      store.commit();
+    }
+    return store;
+  }
+
+  private static void convertIfOlder(Path file) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    Path converting = file.resolveSibling(file.getFileName() + CONVERTING_SUFFIX);
+    Path legacy = file.resolveSibling(file.getFileName() + LEGACY_SUFFIX);
+    long documents;
+    MVStore older = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+    try {
+      boolean hasDocuments = older.getMapNames().stream().anyMatch(n -> n.startsWith(DOCUMENTS_PREFIX));
+      if (older.hasMap(FORMAT_MAP) || !hasDocuments) {
+        return;
+      }
+      LOG.info("Converting the store file {} to BSON documents (once); the file as it was stays in {}", file, legacy);
+      Files.deleteIfExists(converting);
+      documents = copyConverted(older, converting);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot convert the store file " + file, e);
+    } finally {
+      older.close();
+    }
+    try {
+      // The original stays intact until the converted file replaces it in one rename.
+      Files.copy(file, legacy, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(converting, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot replace the store file " + file + " by its converted copy " + converting, e);
+    }
+    LOG.info("Converted the store file {}: {} documents", file, documents);
+  }
+
+  private static long copyConverted(MVStore older, Path target) {
+    MVStore converted = new MVStore.Builder().fileName(target.toString()).autoCommitDisabled().open();
+    long documents = 0;
+    try {
+      for (String name : older.getMapNames()) {
+        MVMap<Object, Object> from = older.openMap(name);
+        if (name.startsWith(DOCUMENTS_PREFIX)) {
+          MVMap<Object, byte[]> to = converted.openMap(name, documentMap());
+          for (Map.Entry<Object, Object> e : from.entrySet()) {
+            to.put(e.getKey(), BsonValues.encodeDocument((Document) e.getValue()));
+            documents++;
+          }
+        } else if (name.contains(INDEX_INFIX)) {
+          MVMap<KeyValue, Object> to = converted.openMap(name, indexMap());
+          from.forEach((key, position) -> to.put((KeyValue) key, position));
+        } else {
+          converted.openMap(name).putAll(from);
+        }
+      }
+      converted.<String, String>openMap(FORMAT_MAP).put(ENCODING_KEY, ENCODING);
+      converted.commit();
+    } finally {
+      converted.close();
+    }
+    return documents;
+  }
+}
