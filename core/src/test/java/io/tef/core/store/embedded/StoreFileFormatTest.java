@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +91,20 @@ class StoreFileFormatTest {
     }
     open(vertx);
     assertEquals(51L, await(client.count("things", new JsonObject())));
+  }
+
+  @Test
+  void aDroppedCollectionStartsEmptyAndStaysUsable(Vertx vertx) throws Exception {
+    open(vertx);
+    await(client.insert("gone", new JsonObject().put("_id", "x").put("v", 1)));
+    await(client.dropCollection("gone"));
+    await(client.insert("gone", new JsonObject().put("_id", "x").put("v", 2)));
+    closeStore();
+
+    open(vertx);
+    assertEquals(1L, await(client.count("gone", new JsonObject())));
+    assertEquals(2, await(client.findOne("gone", new JsonObject().put("_id", "x"), null)).getInteger("v"));
+    assertDuplicate(client.insert("gone", new JsonObject().put("_id", "x")));
   }
 
   @Test
