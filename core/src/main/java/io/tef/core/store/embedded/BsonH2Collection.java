@@ -8,13 +8,16 @@ import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
-import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A collection whose documents are kept as BSON bytes, encoded when written. The server changes
@@ -92,11 +95,10 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
   @Override
   protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip,
       int numberToReturn, int batchSize, Document fieldSelector) {
-    Stream<Document> documents = isNaturalDescending(orderBy)
-        ? streamAllDocumentsWithPosition()
-            .sorted((a, b) -> ValueComparator.desc().compare(a.getPosition(), b.getPosition()))
-            .map(DocumentWithPosition::getDocument)
-        : dataMap.values().stream().map(BsonValues::decodeDocument);
+    // Natural order is the map's order of ids; descending is the same keys walked backwards.
+    Cursor<Object, byte[]> cursor = dataMap.cursor(null, null, isNaturalDescending(orderBy));
+    Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(cursor, Spliterator.ORDERED), false)
+        .map(id -> BsonValues.decodeDocument(cursor.getValue()));
     return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
   }
 

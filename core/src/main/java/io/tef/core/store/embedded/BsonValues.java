@@ -84,9 +84,6 @@ final class BsonValues {
     if (byType != 0) {
       return byType;
     }
-    if (a instanceof String sa) {
-      return sa.compareTo((String) b);
-    }
     if (a instanceof ObjectId oa) {
       return oa.compareTo((ObjectId) b);
     }

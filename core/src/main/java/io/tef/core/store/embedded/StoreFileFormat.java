@@ -51,8 +51,11 @@ final class StoreFileFormat {
 
   /** Opens the file in this format, converting a file of the older one first. */
   static MVStore open(Path file) {
-    convertIfOlder(file);
-    MVStore store = new MVStore.Builder().fileName(file.toString()).open();
+    MVStore store = openWritable(file);
+    if (isOlderFormat(store)) {
+      convert(store, file);
+      store = openWritable(file);
+    }
     MVMap<String, String> format = store.openMap(FORMAT_MAP);
     if (!ENCODING.equals(format.get(ENCODING_KEY))) {
       format.put(ENCODING_KEY, ENCODING);
@@ -61,19 +64,21 @@ final class StoreFileFormat {
     return store;
   }
 
-  private static void convertIfOlder(Path file) {
-    if (!Files.exists(file)) {
-      return;
-    }
+  private static MVStore openWritable(Path file) {
+    return new MVStore.Builder().fileName(file.toString()).open();
+  }
+
+  /** Documents without the format's mark: written by the server's own H2 backend. */
+  private static boolean isOlderFormat(MVStore store) {
+    return !store.hasMap(FORMAT_MAP) && store.getMapNames().stream().anyMatch(n -> n.startsWith(DOCUMENTS_PREFIX));
+  }
+
+  /** Copies the open {@code older} store, converted, into a new file that then replaces it; closes {@code older}. */
+  private static void convert(MVStore older, Path file) {
     Path converting = file.resolveSibling(file.getFileName() + CONVERTING_SUFFIX);
     Path legacy = file.resolveSibling(file.getFileName() + LEGACY_SUFFIX);
     long documents;
-    MVStore older = new MVStore.Builder().fileName(file.toString()).readOnly().open();
     try {
-      boolean hasDocuments = older.getMapNames().stream().anyMatch(n -> n.startsWith(DOCUMENTS_PREFIX));
-      if (older.hasMap(FORMAT_MAP) || !hasDocuments) {
-        return;
-      }
       LOG.info("Converting the store file {} to BSON documents (once); the file as it was stays in {}", file, legacy);
       Files.deleteIfExists(converting);
       documents = copyConverted(older, converting);
