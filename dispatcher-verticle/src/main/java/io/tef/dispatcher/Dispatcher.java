@@ -90,10 +90,12 @@ final class Dispatcher {
   private final LeaseStore leases;
 
   private final io.tef.core.store.TaskDefinitionStore taskTypes;
+  private final io.tef.core.json.JsonLimits limits;
 
   Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, LeaseStore leases, io.tef.core.store.TaskDefinitionStore taskTypes,
              TefConfig config, Clock clock) {
     this.taskTypes = taskTypes;
+    this.limits = config.limits().json();
     this.vertx = vertx;
     this.clock = clock;
     this.store = store;
@@ -227,7 +229,7 @@ final class Dispatcher {
    * repeating task's type): then it redefines the task.
    */
   Future<JsonObject> submit(JsonObject envelope, boolean forwarded) {
-    TaskEnvelope e = TaskEnvelope.parse(envelope, defaults.forEnvelope(envelope));
+    TaskEnvelope e = TaskEnvelope.parse(envelope, defaults.forEnvelope(envelope), limits);
     if (ownership.lost()) {
       throw new ValidationException(503, null, "this dispatcher was taken over by another and accepts nothing more; try again");
     }
@@ -346,12 +348,30 @@ final class Dispatcher {
             .put("level", r.level()).put("message", r.message())));
         yield Future.succeededFuture(new JsonObject().put("recorded", true));
       }
-      case COMPLETED -> finish(t.completed(r.result(), now, r.worker()));
+      case COMPLETED -> {
+        String refused = refusedResult(r.result());
+        if (refused == null) {
+          yield finish(t.completed(r.result(), now, r.worker()));
+        }
+        // A result no store can keep must not leave the task running: the attempt fails, saying why.
+        Task failed = t.attemptFailed(refused, now, now.plus(backoff.after(t.failCount() + 1)), r.worker());
+        yield failed.state().terminal() ? finish(failed) : retry(failed);
+      }
       case FAILED -> {
         Task failed = t.attemptFailed(r.reason(), now, now.plus(backoff.after(t.failCount() + 1)), r.worker());
         yield failed.state().terminal() ? finish(failed) : retry(failed);
       }
     };
+  }
+
+  /** Why a worker's result cannot be kept (the message limits), or null when it can. */
+  private String refusedResult(Object result) {
+    try {
+      limits.check(result, "result");
+      return null;
+    } catch (ValidationException e) {
+      return "the result was refused: " + e.field() + " " + e.getMessage();
+    }
   }
 
   /**
@@ -632,7 +652,7 @@ final class Dispatcher {
    */
   private Future<JsonObject> finish(Task done) {
     cancelTimer(rejoinTimers, done.guid());
-    Task next = done.repeat() != null && done.state() != TaskState.CANCELLED ? done.nextRun(nextRunAt(done), done.lastModifiedBy()) : null;
+    Task next = done.repeat() != null && done.state() != TaskState.CANCELLED ? nextRun(done) : null;
     if (next == null) {
       live.remove(done.guid());
     } else {
@@ -654,6 +674,19 @@ final class Dispatcher {
   }
 
   /**
+   * The repeating task's next run, or null when its schedule has none (the series ends with this
+   * run): a schedule that throws must never keep a run from being recorded and its worker busy.
+   */
+  private Task nextRun(Task done) {
+    try {
+      return done.nextRun(nextRunAt(done), done.lastModifiedBy());
+    } catch (RuntimeException e) {
+      LOG.warn("Repeating task {} ends its series: its schedule '{}' gives no next run ({})", done.guid(), done.repeat().every(), e.getMessage());
+      return null;
+    }
+  }
+
+  /**
    * An interval counts from the run's start, a cron expression from now; a run that overran its
    * interval is followed at once, never by a pile of missed runs.
    */
@@ -661,6 +694,9 @@ final class Dispatcher {
     Instant now = now();
     Instant from = done.repeat().isInterval() && done.startedAt() != null ? done.startedAt() : now;
     Instant next = done.repeat().next(from, zone).truncatedTo(ChronoUnit.MILLIS);
+    if (next.isAfter(io.tef.core.task.RunAt.LATEST)) {
+      throw new IllegalStateException("the next run would be after " + io.tef.core.task.RunAt.LATEST);
+    }
     return next.isBefore(now) ? now : next;
   }
 

@@ -9,16 +9,19 @@ import java.util.PriorityQueue;
 
 /**
  * The due tasks waiting for a worker, one queue per task type: higher priority first, equal
- * priority in submission order. Held in memory so that no dispatch scans the store.
+ * priority in the order they became due (submission, or the run time they were given), so a task
+ * queued again after its worker was lost goes back to its old place, not behind later arrivals.
+ * Held in memory so that no dispatch scans the store.
  */
 final class TaskQueue {
 
-  /** A queued task and its place in submission order. */
-  record Entry(Task task, long seq) {
+  /** A queued task, when it became due (epoch ms) and its place among tasks due the same millisecond. */
+  record Entry(Task task, long due, long seq) {
   }
 
   static final Comparator<Entry> ORDER = Comparator
       .comparingInt((Entry e) -> -e.task().priority())
+      .thenComparingLong(Entry::due)
       .thenComparingLong(Entry::seq);
 
   private final Map<String, PriorityQueue<Entry>> byType = new HashMap<>();
@@ -26,8 +29,14 @@ final class TaskQueue {
   private int size;
 
   void add(Task task) {
-    byType.computeIfAbsent(task.taskType(), t -> new PriorityQueue<>(ORDER)).add(new Entry(task, nextSeq++));
+    byType.computeIfAbsent(task.taskType(), t -> new PriorityQueue<>(ORDER)).add(new Entry(task, dueSince(task), nextSeq++));
     size++;
+  }
+
+  /** A retry is due when its backoff ends; a task that lost its worker keeps its run time, so its place. */
+  static long dueSince(Task t) {
+    long created = t.createdAt() == null ? 0 : t.createdAt().toEpochMilli();
+    return t.runAt() == null ? created : Math.max(created, t.runAt().toEpochMilli());
   }
 
   /** Puts an entry back in its old place in the order (a task that waited for a resource). */

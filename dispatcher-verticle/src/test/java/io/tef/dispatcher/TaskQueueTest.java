@@ -37,6 +37,38 @@ class TaskQueueTest {
     assertEquals(0, q.size());
   }
 
+  private static Task at(String guid, long createdMs) {
+    return Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", "t"), TaskDefaults.TEF),
+        guid, Instant.ofEpochMilli(createdMs), "test", "d1");
+  }
+
+  /** A crash costs detection time, not a queue's length: a requeued task goes back before later arrivals. */
+  @Test
+  void aTaskQueuedAgainAfterItsWorkerWasLostKeepsItsPlace() {
+    TaskQueue q = new TaskQueue();
+    Task first = at("first", 1000);
+    q.add(first);
+    Task running = q.poll("t").task().dispatched("w1", Instant.ofEpochMilli(2000), "n");
+    q.add(at("later-1", 3000));
+    q.add(at("later-2", 4000));
+    q.add(running.requeued("n")); // its worker was lost at 5000
+    assertEquals("first", q.poll("t").task().guid());
+    assertEquals("later-1", q.poll("t").task().guid());
+  }
+
+  /** A retry waits its backoff, then queues by the time it became due again. */
+  @Test
+  void aRetryQueuesByTheTimeItsBackoffEnded() {
+    TaskQueue q = new TaskQueue();
+    Task failed = at("retry", 1000).dispatched("w1", Instant.ofEpochMilli(1500), "n")
+        .attemptFailed("boom", Instant.ofEpochMilli(2000), Instant.ofEpochMilli(6000), "w1");
+    q.add(at("earlier", 5000));
+    q.add(failed);
+    q.add(at("after", 7000));
+    assertEquals("earlier", q.poll("t").task().guid());
+    assertEquals("retry", q.poll("t").task().guid());
+  }
+
   @Test
   void typesAreSeparateQueues() {
     TaskQueue q = new TaskQueue();

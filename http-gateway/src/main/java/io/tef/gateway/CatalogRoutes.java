@@ -49,15 +49,7 @@ final class CatalogRoutes {
   }
 
   private void put(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
-    if (body == null) {
-      throw new ValidationException(null, "the body must be a JSON object like " + example);
-    }
+    JsonObject body = JsonResponses.bodyObject(ctx, "the body must be a JSON object like " + example);
     ask(ctx, new JsonObject().put("op", "put").put(key, ctx.pathParam("key")).put("definition", body));
   }
 

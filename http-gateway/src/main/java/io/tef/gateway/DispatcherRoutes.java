@@ -26,13 +26,8 @@ final class DispatcherRoutes {
   }
 
   private void setState(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      throw new ValidationException(null, "the body must be a JSON object like {\"state\": \"paused\"}");
-    }
-    DispatcherState state = DispatcherState.parse(body == null ? null : body.getValue("state"), "state");
+    JsonObject body = JsonResponses.bodyObject(ctx, "the body must be a JSON object like {\"state\": \"paused\"}");
+    DispatcherState state = DispatcherState.parse(body.getValue("state"), "state");
     JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL, new JsonObject().put("type", "set_state").put("data", state.wire()),
         DispatcherRoutes::stateView);
   }

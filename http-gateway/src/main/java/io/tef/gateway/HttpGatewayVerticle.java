@@ -26,9 +26,9 @@ public final class HttpGatewayVerticle extends VerticleBase {
     TefConfig config = ConfigLoader.fromJson(config());
     store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     Router router = Router.router(vertx);
-    JsonResponses.install(router);
+    JsonResponses.install(router, new io.tef.core.json.StrictJson(config.limits().json()));
     router.route("/health").handler(Health.handler(vertx, store));
-    new TaskRoutes(vertx, store, config.http().bodyLimit()).mount(router);
+    new TaskRoutes(vertx, store, config.restBodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
     new SuiteRoutes(vertx, store).mount(router);
     CatalogRoutes.resources(vertx).mount(router);
@@ -37,7 +37,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new WorkerRoutes(vertx).mount(router);
     new WokmanagerRoutes(vertx, config.auth()).mount(router);
     new TaskerRoutes(vertx, config.tasker(), TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()),
-        config.http().bodyLimit()).mount(router);
+        config.restBodyLimit()).mount(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
         .requestHandler(router)
         .listen()

@@ -14,7 +14,14 @@ final class JsonResponses {
 
   private static final Logger LOG = LoggerFactory.getLogger(JsonResponses.class);
 
-  static void install(Router router) {
+  private static final String STRICT_JSON = "tef.strict-json";
+
+  /** Error pages as JSON, and the one JSON reader every route reads its body with. */
+  static void install(Router router, io.tef.core.json.StrictJson json) {
+    router.route().handler(ctx -> {
+      ctx.put(STRICT_JSON, json);
+      ctx.next();
+    });
     router.errorHandler(404, ctx -> send(ctx, 404, ErrorBody.of("no such resource: " + ctx.request().method() + " " + ctx.request().path(), null)));
     router.errorHandler(405, ctx -> send(ctx, 405, ErrorBody.of("method " + ctx.request().method() + " not allowed on " + ctx.request().path(), null)));
     router.route().failureHandler(JsonResponses::onFailure);
@@ -44,21 +51,23 @@ final class JsonResponses {
         .onFailure(err -> send(ctx, io.tef.core.protocol.Replies.status(err), io.tef.core.protocol.Replies.errorBody(err)));
   }
 
-  /** A request body that must be one JSON object; {@code whenEmpty} says what was expected. */
-  static JsonObject bodyObject(io.vertx.core.buffer.Buffer body, String whenEmpty) {
-    if (body == null || body.length() == 0) {
-      throw new ValidationException(null, whenEmpty);
-    }
-    Object value;
-    try {
-      value = io.vertx.core.json.Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new ValidationException(null, "malformed JSON: " + e.getMessage());
-    }
-    if (!(value instanceof JsonObject o)) {
-      throw new ValidationException(null, "the body must be a JSON object");
+  /** A request body that must be one JSON object; {@code expected} says what was expected. */
+  static JsonObject bodyObject(RoutingContext ctx, String expected) {
+    JsonObject o = bodyObjectOrNull(ctx, expected);
+    if (o == null) {
+      throw new ValidationException(null, expected);
     }
     return o;
+  }
+
+  /** As {@link #bodyObject}, but an empty body is null. */
+  static JsonObject bodyObjectOrNull(RoutingContext ctx, String expected) {
+    io.vertx.core.buffer.Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    io.tef.core.json.StrictJson json = ctx.get(STRICT_JSON);
+    return json.object(body, expected);
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {

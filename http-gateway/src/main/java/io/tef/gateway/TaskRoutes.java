@@ -35,7 +35,7 @@ final class TaskRoutes {
   }
 
   private void submit(RoutingContext ctx) {
-    JsonObject envelope = JsonResponses.bodyObject(ctx.body().buffer(), "the body must be a JSON task envelope; it is empty");
+    JsonObject envelope = JsonResponses.bodyObject(ctx, "the body must be a JSON object: a task envelope");
     vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelope)
         .onSuccess(reply -> {
           JsonObject task = reply.body().getJsonObject("task");

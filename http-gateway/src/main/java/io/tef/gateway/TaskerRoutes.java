@@ -44,12 +44,7 @@ final class TaskerRoutes {
   }
 
   private void submit(RoutingContext ctx, String type) {
-    JsonObject body;
-    try {
-      body = ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
+    JsonObject body = JsonResponses.bodyObjectOrNull(ctx, "the body must be a JSON object");
     TaskerRequest request = TaskerRequest.parse(type, body);
     // The bridge answers once the listed endpoints received the task or the wait ran out.
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.waitForEndpointsTimeoutMs() + 15_000);

@@ -39,7 +39,7 @@ final class WokmanagerRoutes {
 
   private void event(RoutingContext ctx) {
     // Checked here too so that bad input is answered without a trip to the collective.
-    WorkerStateEvent e = WorkerStateEvent.fromJson(object(ctx.body().buffer(), true));
+    WorkerStateEvent e = WorkerStateEvent.fromJson(object(ctx, true));
     JsonResponses.relay(ctx, vertx, Addresses.COLLECTIVE_WORKER_STATE, e.toJson(), reply -> reply);
   }
 
@@ -47,7 +47,7 @@ final class WokmanagerRoutes {
   private void state(RoutingContext ctx) {
     String id = ctx.queryParams().get("id");
     if (id == null) {
-      Object v = object(ctx.body().buffer(), false).getValue("id");
+      Object v = object(ctx, false).getValue("id");
       if (v != null && !(v instanceof String)) {
         throw new ValidationException("id", "must be a string: a worker id, or * for all");
       }
@@ -84,11 +84,12 @@ final class WokmanagerRoutes {
             Replies.status(err) == 404 ? new JsonObject().put("error", "no such worker registered").put("field", "id") : Replies.errorBody(err)));
   }
 
-  private static JsonObject object(Buffer body, boolean required) {
-    if (!required && (body == null || body.length() == 0)) {
-      return new JsonObject();
+  private static JsonObject object(RoutingContext ctx, boolean required) {
+    String expected = "the body must be a JSON object like {\"id\": \"Importer01\", \"group\": \"product.importer\", \"event\": \"started\"}";
+    JsonObject o = JsonResponses.bodyObjectOrNull(ctx, expected);
+    if (o == null && required) {
+      throw new ValidationException(null, expected);
     }
-    return JsonResponses.bodyObject(body,
-        "the body must be a JSON object like {\"id\": \"Importer01\", \"group\": \"product.importer\", \"event\": \"started\"}");
+    return o == null ? new JsonObject() : o;
   }
 }

@@ -117,7 +117,7 @@ public final class TefNode implements AutoCloseable {
     TefConfig.Mongo m = c.mongo();
     return new TefConfig(c.env(), c.node(), c.http(),
         new TefConfig.Mongo(cs, m.database(), m.embeddedBackend(), m.embeddedHost(), m.embeddedPort()),
-        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker());
+        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits());
   }
 
   private static <T> T await(Future<T> f) throws Exception {
@@ -154,9 +154,8 @@ public final class TefNode implements AutoCloseable {
     closed = true;
     LOG.info("TEF node {} stopping", config.node().name());
     try {
-      for (String id : demoWorkers) {
-        await(vertx.undeploy(id));
-      }
+      // All at once: stopped one by one, a task handed back by the first would be given to the next.
+      await(io.vertx.core.Future.all(demoWorkers.stream().map(vertx::undeploy).toList()));
       await(vertx.close());
     } catch (Exception e) {
       LOG.warn("Stopping Vert.x did not finish cleanly: {}", e.toString());

@@ -37,7 +37,7 @@ public final class AmqpBridgeVerticle extends VerticleBase {
     state.put(NodeInfo.AMQP_STATE, "down");
 
     broker = new BrokerConnection(vertx, address, amqp.reconnectMaxMs(), "tef-" + config.node().name());
-    Settler settler = new Settler(vertx, broker, names, amqp.requeueDelayMs());
+    Settler settler = new Settler(vertx, broker, names, amqp.requeueDelayMs(), new io.tef.core.json.StrictJson(config.limits().json()));
     AmqpWorkers workers = new AmqpWorkers(vertx, broker, settler, names, amqp.prefetch(), config.dispatcher().dispatchTimeoutMs());
     ManagerInbox inbox = new ManagerInbox(vertx, settler, workers);
     KeeperFeed keepers = new KeeperFeed(broker, names, amqp.keeperTypes());

@@ -303,9 +303,8 @@ final class AmqpWorkers {
    * {@code result}, TEF's {@code task_data.results} is the result.
    */
   private void onResult(Delivery d) {
-    JsonObject body = Json.object(d.message().body());
+    JsonObject body = settler.bodyObject(d);
     if (body == null) {
-      settler.reject(d, "not a JSON object: " + Json.preview(d.message().body()), null);
       return;
     }
     if (!(body.getValue("guid") instanceof String guid) || !(body.getValue("attempt") instanceof Number attempt)) {

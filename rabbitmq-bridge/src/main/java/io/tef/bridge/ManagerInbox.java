@@ -31,9 +31,8 @@ final class ManagerInbox {
   }
 
   void handle(Delivery d) {
-    JsonObject body = Json.object(d.message().body());
+    JsonObject body = settler.bodyObject(d);
     if (body == null) {
-      settler.reject(d, "not a JSON object: " + Json.preview(d.message().body()), null);
       return;
     }
     if (!(body.getValue("type") instanceof String type) || type.isBlank()) {

@@ -29,12 +29,36 @@ final class Settler {
   private final BrokerConnection broker;
   private final AmqpNames names;
   private final long requeueDelayMs;
+  private final io.tef.core.json.StrictJson json;
 
-  Settler(Vertx vertx, BrokerConnection broker, AmqpNames names, long requeueDelayMs) {
+  Settler(Vertx vertx, BrokerConnection broker, AmqpNames names, long requeueDelayMs, io.tef.core.json.StrictJson json) {
+    this.json = json;
     this.vertx = vertx;
     this.broker = broker;
     this.names = names;
     this.requeueDelayMs = requeueDelayMs;
+  }
+
+  /**
+   * The delivery's body as a JSON object read by the rules every door shares (size, depth,
+   * duplicate keys...), or null when it is not one: then it has been dead-lettered with the reason.
+   */
+  JsonObject bodyObject(Delivery d) {
+    try {
+      return json.object(d.message().body(), "not a JSON object: " + preview(d.message().body()));
+    } catch (io.tef.core.task.ValidationException e) {
+      reject(d, e.getMessage(), e.field());
+      return null;
+    }
+  }
+
+  /** The start of a body for an error message. */
+  static String preview(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return "(empty)";
+    }
+    String s = body.getString(0, Math.min(body.length(), 80), "UTF-8");
+    return body.length() > 80 ? s + "..." : s;
   }
 
   /** Handled: the answer goes to reply_to (if any) with the same correlation_id, then the ack. */

@@ -195,9 +195,13 @@ final class TaskerFanout {
   }
 
   private void onAmqpResponse(Delivery d) {
+    JsonObject body = settler.bodyObject(d);
+    if (body == null) {
+      return;
+    }
     TaskerResponse response;
     try {
-      response = TaskerResponse.parse(Json.object(d.message().body()));
+      response = TaskerResponse.parse(body);
     } catch (ValidationException e) {
       settler.reject(d, e.getMessage(), e.field());
       return;

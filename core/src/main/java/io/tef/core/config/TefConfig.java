@@ -1,5 +1,6 @@
 package io.tef.core.config;
 
+import io.tef.core.json.JsonLimits;
 import io.tef.core.task.TaskDefaults;
 
 import io.tef.core.resource.ResourceDefinition;
@@ -20,14 +21,28 @@ import java.util.Set;
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
                         Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp,
-                        Tasker tasker) {
+                        Tasker tasker, Limits limits) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway", "bridge");
 
   public record Node(String name, String dataDir, List<String> roles, int demoWorkers) {
   }
 
+  /** {@code body_limit}: REST's own byte limit; 0 means {@code limits.max_bytes}. */
   public record Http(String host, int port, long bodyLimit) {
+  }
+
+  /** The bounds every door puts on a message ({@link JsonLimits}); one set for REST, AMQP and the event bus. */
+  public record Limits(long maxBytes, int maxDepth, int maxMembers, int maxKeyLength) {
+
+    public JsonLimits json() {
+      return new JsonLimits(maxBytes, maxDepth, maxMembers, maxKeyLength);
+    }
+  }
+
+  /** The byte limit of a REST request body. */
+  public long restBodyLimit() {
+    return http.bodyLimit() > 0 ? http.bodyLimit() : limits.maxBytes();
   }
 
   /** An empty connection string means: start the embedded store. */
@@ -164,7 +179,12 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(node.demoWorkers() >= 0 && node.demoWorkers() <= 1000, "node.demo_workers", "must be between 0 and 1000, got " + node.demoWorkers());
     require(http != null, "http", "is missing");
     port("http.port", http.port());
-    require(http.bodyLimit() > 0, "http.body_limit", "must be a positive number of bytes, got " + http.bodyLimit());
+    require(http.bodyLimit() >= 0, "http.body_limit", "must be 0 (limits.max_bytes) or a positive number of bytes, got " + http.bodyLimit());
+    require(limits != null, "limits", "is missing");
+    require(limits.maxBytes() >= 1024 && limits.maxBytes() <= 64L * 1024 * 1024, "limits.max_bytes", "must be between 1024 and 67108864, got " + limits.maxBytes());
+    require(limits.maxDepth() >= 2 && limits.maxDepth() <= JsonLimits.DEPTH_CEILING, "limits.max_depth", "must be between 2 and " + JsonLimits.DEPTH_CEILING + ", got " + limits.maxDepth());
+    require(limits.maxMembers() >= 10 && limits.maxMembers() <= 10_000_000, "limits.max_members", "must be between 10 and 10000000, got " + limits.maxMembers());
+    require(limits.maxKeyLength() >= 10 && limits.maxKeyLength() <= 100_000, "limits.max_key_length", "must be between 10 and 100000, got " + limits.maxKeyLength());
     require(mongo != null, "mongo", "is missing");
     require(mongo.embedded() || mongo.connectionString().startsWith("mongodb://") || mongo.connectionString().startsWith("mongodb+srv://"),
         "mongo.connection_string", "must start with mongodb:// or mongodb+srv://, got '" + mongo.connectionString() + "'");

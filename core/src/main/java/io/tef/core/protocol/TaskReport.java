@@ -53,17 +53,23 @@ public record TaskReport(String guid, int attempt, String worker, Kind kind, Obj
       if (!LEVELS.contains(level)) {
         throw new ValidationException("level", "must be info, warn or error");
       }
-      message = Fields.requireString(json, "message");
-      if (message.length() > MAX_MESSAGE) {
-        message = message.substring(0, MAX_MESSAGE) + "...";
-      }
+      message = text(Fields.requireString(json, "message"));
     }
-    String reason = Fields.optionalString(json, "reason");
+    String reason = text(Fields.optionalString(json, "reason"));
     if (kind == Kind.FAILED && (reason == null || reason.isBlank())) {
       reason = "no reason given";
     }
     return new TaskReport(Fields.requireString(json, "guid"), Fields.requireInt(json, "attempt"),
         Fields.requireString(json, "worker"), kind, json.getValue("result"), reason, progress, level, message);
+  }
+
+  /** Log lines and reasons are text TEF keeps, not opaque data: bounded, and malformed Unicode replaced. */
+  private static String text(String s) {
+    if (s == null) {
+      return null;
+    }
+    String t = s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "..." : s;
+    return io.tef.core.json.JsonLimits.wellFormed(t) ? t : io.tef.core.json.JsonLimits.replaceLoneSurrogates(t);
   }
 
   public JsonObject toJson() {

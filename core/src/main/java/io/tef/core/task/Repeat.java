@@ -27,6 +27,8 @@ public record Repeat(String every, String timezone) {
   private static final CronParser WITH_SECONDS = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
   /** No repeat may come round faster than this: a task that repeats in a tight loop is a mistake. */
   private static final Duration SHORTEST = Duration.ofSeconds(1);
+  /** Nor slower than this: every date the store keeps must stay within its range. */
+  private static final Duration LONGEST = Duration.ofDays(3660);
 
   /** Checks the fields; throws {@link ValidationException} naming the one at fault. */
   public static Repeat parse(Object every, Object timezone) {
@@ -50,7 +52,13 @@ public record Repeat(String every, String timezone) {
       }
     }
     Repeat r = new Repeat(s.trim(), (String) timezone);
-    r.schedule();
+    if (r.schedule() instanceof ExecutionTime cron) {
+      // A cron expression that names no real date ("0 0 30 2 *") would only fail when its first run ends.
+      ZoneId zone = timezone == null ? ZoneId.of("UTC") : ZoneId.of((String) timezone);
+      if (cron.nextExecution(java.time.ZonedDateTime.now(zone)).isEmpty()) {
+        throw new ValidationException("repeat_every", "the cron expression '" + r.every() + "' never runs: it names no date that exists");
+      }
+    }
     return r;
   }
 
@@ -75,7 +83,11 @@ public record Repeat(String every, String timezone) {
   private Object schedule() {
     Matcher m = INTERVAL.matcher(every.toLowerCase(Locale.ROOT));
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
+      String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+      if (digits.length() > 12) {
+        throw new ValidationException("repeat_every", "must be at most 3660 days, got '" + every + "'");
+      }
+      long n = Long.parseLong(digits);
       String unit = m.group(2);
       Duration d;
       if (unit.startsWith("ms") || unit.startsWith("milli")) {
@@ -93,6 +105,9 @@ public record Repeat(String every, String timezone) {
       }
       if (d.compareTo(SHORTEST) < 0) {
         throw new ValidationException("repeat_every", "must be at least 1 second, got '" + every + "'");
+      }
+      if (d.compareTo(LONGEST) > 0) {
+        throw new ValidationException("repeat_every", "must be at most 3660 days, got '" + every + "'");
       }
       return d;
     }

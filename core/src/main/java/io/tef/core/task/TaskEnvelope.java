@@ -1,5 +1,6 @@
 package io.tef.core.task;
 
+import io.tef.core.json.JsonLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -20,12 +21,23 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
       "time_limit", "max_attempts", "task_data", "suite_guid", "run_at", "repeat_every", "repeat_timezone", "unique");
   /** Task types and resource names become parts of addresses and queue names, so keep them plain. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
-  private static final int MAX_GUID_LENGTH = 200;
+  /**
+   * A guid is part of URLs, headers, AMQP properties and log lines, so it is kept to characters
+   * that need no escaping anywhere; "." and ".." alone are path segments, never ids.
+   */
+  private static final Pattern GUID = Pattern.compile("[A-Za-z0-9_.:@+=~-]{1,200}");
+  static final String GUID_RULE = "must be 1 to 200 characters of letters, digits and _ . : @ + = ~ -, and not . or ..";
 
   public static TaskEnvelope parse(JsonObject json, TaskDefaults defaults) {
+    return parse(json, defaults, JsonLimits.DEFAULT);
+  }
+
+  /** Checks the envelope against {@code limits} too, whichever door it came through. */
+  public static TaskEnvelope parse(JsonObject json, TaskDefaults defaults, JsonLimits limits) {
     if (json == null) {
       throw new ValidationException(null, "the body must be a JSON object");
     }
+    limits.check(json, null);
     for (String key : json.fieldNames()) {
       if (!FIELDS.contains(key)) {
         throw new ValidationException(key, "unknown field '" + key + "'; a task envelope has " + String.join(", ", FIELDS.stream().sorted().toList()));
@@ -36,8 +48,8 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
       throw new ValidationException("type", "must be \"task\" for a task envelope");
     }
     String taskType = name(json, "task_type", true);
-    String guid = string(json, "guid", MAX_GUID_LENGTH);
-    String suiteGuid = string(json, "suite_guid", MAX_GUID_LENGTH);
+    String guid = guid(json, "guid");
+    String suiteGuid = guid(json, "suite_guid");
     int priority = integer(json, "priority", defaults.priority(), Integer.MIN_VALUE);
     int timeLimit = integer(json, "time_limit", defaults.timeLimitSeconds(), 1);
     int maxAttempts = integer(json, "max_attempts", defaults.maxAttempts(), 1);
@@ -107,7 +119,8 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     return s;
   }
 
-  private static String string(JsonObject json, String field, int maxLength) {
+  /** A guid as {@link #GUID} allows, or null when the field is absent. */
+  public static String guid(JsonObject json, String field) {
     Object v = json.getValue(field);
     if (v == null) {
       return null;
@@ -115,10 +128,14 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     if (!(v instanceof String s)) {
       throw new ValidationException(field, "must be a string");
     }
-    if (s.isBlank() || s.length() > maxLength) {
-      throw new ValidationException(field, "must be a non-blank string of at most " + maxLength + " characters");
+    if (!validGuid(s)) {
+      throw new ValidationException(field, GUID_RULE);
     }
     return s;
+  }
+
+  public static boolean validGuid(String s) {
+    return s != null && GUID.matcher(s).matches() && !s.equals(".") && !s.equals("..");
   }
 
   private static int integer(JsonObject json, String field, int fallback, int min) {
@@ -146,14 +163,14 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     }
     if (v instanceof String s) {
       for (String part : s.split("\\|")) {
-        addResource(names, part.trim());
+        addResource(names, part.strip());
       }
     } else if (v instanceof JsonArray array) {
       for (Object item : array) {
         if (!(item instanceof String s)) {
           throw new ValidationException("resources", "must be a string \"a|b\" or a list of strings");
         }
-        addResource(names, s.trim());
+        addResource(names, s.strip());
       }
     } else {
       throw new ValidationException("resources", "must be a string \"a|b\" or a list of strings");

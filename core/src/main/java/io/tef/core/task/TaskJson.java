@@ -1,5 +1,6 @@
 package io.tef.core.task;
 
+import io.tef.core.json.StoredJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,7 +23,6 @@ public final class TaskJson {
         .put("_id", t.guid())
         .put("type", t.repeat() != null ? "single" : "normal")
         .put("name", t.taskType())
-        .put("data", t.data())
         .put("priority", t.priority())
         .put("resources", t.resources().isEmpty() ? null : new JsonArray(new ArrayList<>(t.resources())))
         .put("timeLimit", t.timeLimit())
@@ -32,7 +32,6 @@ public final class TaskJson {
         .put("attempt", t.attempt())
         .put("worker", t.worker())
         .put("progress", t.progress())
-        .put("result", t.result())
         .put("failCount", t.failCount())
         .put("failReason", t.failReason())
         .put("createdAt", date(t.createdAt()))
@@ -49,6 +48,8 @@ public final class TaskJson {
         .put("lastModifiedBy", t.lastModifiedBy())
         .put("logs", t.logs().isEmpty() ? null : new JsonArray(new ArrayList<>(t.logs())));
     doc.getMap().values().removeIf(java.util.Objects::isNull);
+    StoredJson.put(doc, "data", t.data());
+    StoredJson.put(doc, "result", t.result());
     return doc;
   }
 
@@ -64,9 +65,9 @@ public final class TaskJson {
     }
     return new Task(
         d.getString("_id"), d.getString("name"), d.getInteger("priority", 1), resources,
-        d.getInteger("timeLimit", 600), d.getInteger("maxAttempts", 3), d.getValue("data"),
+        d.getInteger("timeLimit", 600), d.getInteger("maxAttempts", 3), StoredJson.get(d, "data"),
         d.getString("suiteGuid"), state, d.getInteger("attempt", 0), d.getString("worker"),
-        d.getInteger("progress", 0), d.getValue("result"), d.getInteger("failCount", 0),
+        d.getInteger("progress", 0), StoredJson.get(d, "result"), d.getInteger("failCount", 0),
         d.getString("failReason"), instant(d.getValue("createdAt")), instant(d.getValue("runAt")),
         instant(d.getValue("lockedAt")), instant(d.getValue("lastRunAt")),
         instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),

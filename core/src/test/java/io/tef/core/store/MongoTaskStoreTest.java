@@ -81,6 +81,24 @@ class MongoTaskStoreTest {
     assertEquals(1, await(store.list(new TaskQuery(null, null, null, 100))).size());
   }
 
+  /** task_data and results are opaque: whatever $ keys, dots or big numbers they hold, they come back equal as JSON. */
+  @Test
+  void opaqueDataAndResultsComeBackEqualAsJson() throws Exception {
+    String[] values = {"{\"$date\": \"garbage\"}", "{\"$numberLong\": \"5\"}", "{\"$oid\": \"zz\"}", "{\"$binary\": \"!!!\"}",
+        "{\"$numberDecimal\": \"1.5\"}", "{\"$timestamp\": {\"t\": \"a\", \"i\": 1}}", "{\"a\": [{\"$regex\": \"x\"}]}",
+        "{\"a.b\": {\"c\": 1}}", "9223372036854775808", "[1, -0.5, \"x\", null, {\"k\": false}]", "\"plain\""};
+    for (int i = 0; i < values.length; i++) {
+      Object value = io.vertx.core.json.Json.decodeValue(values[i]);
+      Task t = Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", "echo").put("task_data", value), TaskDefaults.TEF),
+          "opaque-" + i, Instant.now().truncatedTo(ChronoUnit.MILLIS), "test", "d1");
+      await(store.insert(t));
+      assertEquals(values[i].replace(" ", ""), io.vertx.core.json.Json.encode(await(store.find("opaque-" + i)).data()).replace(" ", ""), values[i]);
+      await(store.save(t.dispatched("w", t.createdAt(), "n").completed(value, t.createdAt().plusSeconds(1), "w")));
+      assertEquals(values[i].replace(" ", ""), io.vertx.core.json.Json.encode(await(store.find("opaque-" + i)).result()).replace(" ", ""), values[i]);
+    }
+    assertEquals(values.length, await(store.list(new TaskQuery(null, null, null, 100))).size());
+  }
+
   @Test
   void saveReplacesTheState() throws Exception {
     Task t = task("s", "echo", null);

@@ -66,6 +66,26 @@ class TaskEnvelopeTest {
       "{\"task_type\": \"echo\", \"suite_guid\": true}     | suite_guid",
       "{\"task_type\": \"echo\", \"type\": \"set_state\"}  | type",
       "{\"task_type\": \"echo\", \"priorty\": 3}           | priorty",
+      "{\"task_type\": \"echo\", \"guid\": \"a\\u0000b\"}     | guid",
+      "{\"task_type\": \"echo\", \"guid\": \"a\\r\\nb\"}      | guid",
+      "{\"task_type\": \"echo\", \"guid\": \"\\u007f\"}      | guid",
+      "{\"task_type\": \"echo\", \"guid\": \"\\ud800\"}      | guid",
+      "{\"task_type\": \"echo\", \"guid\": \".\"}          | guid",
+      "{\"task_type\": \"echo\", \"guid\": \"..\"}         | guid",
+      "{\"task_type\": \"echo\", \"guid\": \"a/b\"}        | guid",
+      "{\"task_type\": \"echo\", \"suite_guid\": \"s 1\"}  | suite_guid",
+      "{\"task_type\": \"echo\", \"resources\": \"\\u0000\"} | resources",
+      "{\"task_type\": \"echo\", \"task_data\": {\"k\": \"\\udfff\"}} | task_data.k",
+      "{\"task_type\": \"echo\", \"task_data\": {\"a\\u0000\": 1}} | task_data",
+      "{\"task_type\": \"echo\", \"run_at\": \"+999999999-12-31T23:59:59Z\"} | run_at",
+      "{\"task_type\": \"echo\", \"run_at\": \"1900-01-01T00:00:00Z\"} | run_at",
+      "{\"task_type\": \"echo\", \"run_at\": \"in 999999999 weeks\"} | run_at",
+      "{\"task_type\": \"echo\", \"repeat_every\": \"1000000000000 days\"} | repeat_every",
+      "{\"task_type\": \"echo\", \"repeat_every\": \"9223372036854775807 ms\"} | repeat_every",
+      "{\"task_type\": \"echo\", \"repeat_every\": \"9223372036854775807 days\"} | repeat_every",
+      "{\"task_type\": \"echo\", \"repeat_every\": \"every 99999999999999999999 s\"} | repeat_every",
+      "{\"task_type\": \"echo\", \"repeat_every\": \"0 0 30 2 *\"} | repeat_every",
+      "{\"task_type\": \"echo\", \"repeat_every\": \"0 0 0 31 4 *\"} | repeat_every",
   })
   void badEnvelopesNameTheField(String json, String field) {
     ValidationException e = assertThrows(ValidationException.class, () -> TaskEnvelope.parse(new JsonObject(json), TaskDefaults.TEF));
@@ -73,6 +93,30 @@ class TaskEnvelopeTest {
     assertEquals(400, e.status());
     assertTrue(e.getMessage().length() > 5, e.getMessage());
     assertEquals(field, e.toJson().getString("field"));
+  }
+
+  @Test
+  void taskDataNestedBeyondTheLimitIsRefusedWithoutDeepRecursion() {
+    JsonObject data = new JsonObject();
+    JsonObject inner = data;
+    for (int i = 0; i < 900; i++) {
+      JsonObject next = new JsonObject();
+      inner.put("d", next);
+      inner = next;
+    }
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> TaskEnvelope.parse(new JsonObject().put("task_type", "echo").put("task_data", data), TaskDefaults.TEF));
+    assertTrue(e.field().startsWith("task_data.d.d"), e.field());
+    assertTrue(e.getMessage().contains("limits.max_depth"), e.getMessage());
+    assertEquals(400, e.status());
+  }
+
+  @Test
+  void guidsOfTheSafeAlphabetAndLongestIntervalsAreAccepted() {
+    TaskEnvelope e = TaskEnvelope.parse(new JsonObject().put("task_type", "echo").put("guid", "order:42@shop+eu=1~a_b-c.d")
+        .put("repeat_every", "3660 days"), TaskDefaults.TEF);
+    assertEquals("order:42@shop+eu=1~a_b-c.d", e.guid());
+    assertThrows(ValidationException.class, () -> TaskEnvelope.parse(new JsonObject().put("task_type", "echo").put("repeat_every", "3661 days"), TaskDefaults.TEF));
   }
 
   @org.junit.jupiter.api.Test

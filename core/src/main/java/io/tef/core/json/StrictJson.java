@@ -1,0 +1,86 @@
+package io.tef.core.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.tef.core.task.ValidationException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+
+import java.io.IOException;
+
+/**
+ * Reads a message body as JSON the way every door must: standard JSON only (no comments, no
+ * trailing commas, no single quotes), a key given twice is an error rather than last-one-wins,
+ * and {@link JsonLimits} hold. Vert.x's own reader accepts comments and duplicate keys.
+ */
+public final class StrictJson {
+
+  private final JsonLimits limits;
+  private final JsonFactory factory;
+
+  public StrictJson(JsonLimits limits) {
+    this.limits = limits;
+    this.factory = JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(limits.maxDepth())
+            .maxNumberLength(100)
+            .maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxBytes()))
+            .build())
+        .build();
+  }
+
+  public JsonLimits limits() {
+    return limits;
+  }
+
+  /** The body as one JSON value; {@link ValidationException} (400, 413 for size) says what is wrong. */
+  public Object read(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw new ValidationException(null, "the body is empty; a JSON value was expected");
+    }
+    if (body.length() > limits.maxBytes()) {
+      throw new ValidationException(413, null, "the body is " + body.length() + " bytes; at most " + limits.maxBytes() + " are accepted (limits.max_bytes)");
+    }
+    Object value;
+    try {
+      // fromParser reads one value, refuses anything after it and closes the parser.
+      value = JacksonCodec.fromParser(factory.createParser(body.getBytes()), Object.class);
+    } catch (DecodeException e) {
+      throw malformed(e.getCause() != null ? e.getCause() : e);
+    } catch (IOException e) {
+      throw malformed(e);
+    }
+    limits.check(value, null);
+    return value;
+  }
+
+  /** The body as a JSON object; anything else is refused with {@code whenNotObject}. */
+  public JsonObject object(Buffer body, String whenNotObject) {
+    Object v = read(body);
+    if (!(v instanceof JsonObject o)) {
+      throw new ValidationException(null, whenNotObject);
+    }
+    return o;
+  }
+
+  private static ValidationException malformed(Throwable e) {
+    if (e instanceof StreamConstraintsException c) {
+      return new ValidationException(null, "the body exceeds a limit: " + firstLine(c.getOriginalMessage()));
+    }
+    String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return new ValidationException(null, "malformed JSON: " + firstLine(m));
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

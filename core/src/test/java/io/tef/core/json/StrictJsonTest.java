@@ -1,0 +1,61 @@
+package io.tef.core.json;
+
+import io.tef.core.task.ValidationException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StrictJsonTest {
+
+  private final StrictJson json = new StrictJson(new JsonLimits(4096, 8, 50, 20));
+
+  private ValidationException refused(String body) {
+    return assertThrows(ValidationException.class, () -> json.read(Buffer.buffer(body)));
+  }
+
+  @Test
+  void readsStandardJson() {
+    JsonObject o = json.object(Buffer.buffer("{\"a\": [1, 2.5, \"x\", null, true], \"b\": {\"c\": 9223372036854775808}}"), "object");
+    assertEquals(2.5, o.getJsonArray("a").getDouble(1));
+    assertEquals("9223372036854775808", o.getJsonObject("b").getValue("c").toString());
+  }
+
+  @Test
+  void refusesWhatVertxsOwnReaderAccepts() {
+    assertTrue(refused("{\"a\": 1, \"a\": 2}").getMessage().contains("Duplicate field 'a'"));
+    assertTrue(refused("{\"a\": 1 /* note */}").getMessage().startsWith("malformed JSON"));
+    assertTrue(refused("{\"a\": 1} // note").getMessage().startsWith("malformed JSON"));
+    assertTrue(refused("{'a': 1}").getMessage().startsWith("malformed JSON"));
+    assertTrue(refused("{\"a\": 1,}").getMessage().startsWith("malformed JSON"));
+    assertTrue(refused("{\"a\": 1} {\"b\": 2}").getMessage().startsWith("malformed JSON"));
+    assertTrue(refused("").getMessage().contains("empty"));
+  }
+
+  @Test
+  void enforcesEachLimitNamingIt() {
+    assertEquals(413, refused("\"" + "x".repeat(5000) + "\"").status());
+    assertTrue(refused("[[[[[[[[[[1]]]]]]]]]]").getMessage().contains("nesting depth"), "the parser stops at the depth limit");
+    ValidationException members = refused("[" + "1,".repeat(60) + "1]");
+    assertTrue(members.getMessage().contains("limits.max_members"), members.getMessage());
+    ValidationException key = refused("{\"" + "k".repeat(21) + "\": 1}");
+    assertTrue(key.getMessage().contains("limits.max_key_length"), key.getMessage());
+    assertTrue(refused("[1" + "0".repeat(120) + "]").getMessage().contains("exceeds a limit"));
+  }
+
+  @Test
+  void refusesTextNoStoreCanKeepNamingWhereItIs() {
+    ValidationException lone = refused("{\"data\": {\"name\": \"a\\ud800b\"}}");
+    assertEquals("data.name", lone.field());
+    ValidationException nul = refused("{\"data\": [{\"a\\u0000b\": 1}]}");
+    assertEquals("data[0]", nul.field());
+    assertTrue(nul.getMessage().contains("\\u0000"));
+    ValidationException infinite = refused("{\"n\": 1e400}");
+    assertEquals("n", infinite.field());
+    // A pair is one character, not a lone half.
+    assertEquals("a\uD83D\uDE00", json.object(Buffer.buffer("{\"s\": \"a\\ud83d\\ude00\"}"), "object").getString("s"));
+  }
+}
