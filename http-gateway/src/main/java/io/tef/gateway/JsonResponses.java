@@ -55,7 +55,7 @@ final class JsonResponses {
   static JsonObject bodyObject(RoutingContext ctx, String expected) {
     JsonObject o = bodyObjectOrNull(ctx, expected);
     if (o == null) {
-      throw new ValidationException(null, expected);
+      throw new ValidationException(null, "the body is empty; " + expected);
     }
     return o;
   }

@@ -50,6 +50,22 @@ class AmqpBadMessageTest extends SharedNodeTest {
     }
   }
 
+  /** The AMQP door has the REST door's limits: size, depth, duplicate keys, text no store keeps; nothing is stored. */
+  @Test
+  void messagesBeyondTheLimitsAreDeadLetteredAndNothingIsStored() throws Exception {
+    String manager = broker.prefix() + ".manager";
+    String big = new JsonObject().put("type", "task").put("task_type", "echo").put("guid", "too-big").put("task_data", "x".repeat(2 * 1024 * 1024)).encode();
+    deadLettered(manager, big, "limit-1", "limits.max_bytes");
+    String deep = "{\"type\":\"task\",\"task_type\":\"echo\",\"guid\":\"too-deep\",\"task_data\":" + "[".repeat(900) + "]".repeat(900) + "}";
+    deadLettered(manager, deep, "limit-2", "depth");
+    deadLettered(manager, "{\"type\":\"task\",\"task_type\":\"echo\",\"guid\":\"dup\",\"guid\":\"dup2\"}", "limit-3", "Duplicate field");
+    deadLettered(manager, "{\"type\":\"task\",\"task_type\":\"echo\",\"guid\":\"lone\",\"task_data\":\"\\ud800\"}", "limit-4", "lone surrogate");
+    deadLettered(manager, "{\"type\":\"task\",\"task_type\":\"echo\",\"guid\":\"a\\r\\nb\"}", "limit-5", "guid");
+    for (String guid : new String[] {"too-big", "too-deep", "dup", "dup2", "lone"}) {
+      assertEquals(404, http.get("/api/tasks/" + guid).statusCode(), guid);
+    }
+  }
+
   /** Sends one bad message; its dead letter carries the body and a reason containing {@code expected}. */
   private static void deadLettered(String queue, String body, String cid, String expected) throws Exception {
     broker.send(queue, body, replies.name(), cid);
@@ -69,7 +85,7 @@ class AmqpBadMessageTest extends SharedNodeTest {
   @Test
   void eachKindOfBadMessageIsDeadLetteredWithItsReasonAndTheQueueGoesOn() throws Exception {
     String manager = broker.prefix() + ".manager";
-    deadLettered(manager, "this is not json", "bad-1", "not a JSON object");
+    deadLettered(manager, "this is not json", "bad-1", "malformed JSON");
     deadLettered(manager, "[1,2,3]", "bad-2", "not a JSON object");
     deadLettered(manager, "{\"task_type\":\"echo\"}", "bad-3", "no type");
     deadLettered(broker.prefix() + ".dispatcher.control", "{\"type\":\"make_coffee\"}", "bad-4", "unknown type 'make_coffee'");
