@@ -189,7 +189,7 @@ final class WorkerEntry {
   }
 
   JsonObject toDocument() {
-    JsonObject doc = full();
+    JsonObject doc = summary().put("messages", stored(messages)).put("errors", stored(errors));
     doc.remove("id");
     doc.remove("alive");
     doc.put("_id", name).put("work_queue", workQueue)
@@ -222,10 +222,27 @@ final class WorkerEntry {
     e.dispatched = doc.getLong("tasks_dispatched", 0L);
     e.completed = doc.getLong("tasks_completed", 0L);
     e.failed = doc.getLong("tasks_failed", 0L);
-    doc.getJsonArray("messages", new JsonArray()).forEach(o -> add(e.messages, (JsonObject) o));
-    doc.getJsonArray("errors", new JsonArray()).forEach(o -> add(e.errors, (JsonObject) o));
+    doc.getJsonArray("messages", new JsonArray()).forEach(o -> add(e.messages, loaded((JsonObject) o)));
+    doc.getJsonArray("errors", new JsonArray()).forEach(o -> add(e.errors, loaded((JsonObject) o)));
     e.lastWriteNanos = System.nanoTime();
     return e;
+  }
+
+  /** History lines as the store keeps them: their content is a client's opaque JSON. */
+  private static JsonArray stored(Deque<JsonObject> lines) {
+    JsonArray out = new JsonArray();
+    for (JsonObject line : lines) {
+      JsonObject copy = line.copy();
+      io.tef.core.json.StoredJson.put(copy, "content", copy.remove("content"));
+      out.add(copy);
+    }
+    return out;
+  }
+
+  private static JsonObject loaded(JsonObject line) {
+    Object content = io.tef.core.json.StoredJson.get(line, "content");
+    line.remove("contentJson");
+    return line.put("content", content);
   }
 
   private static JsonObject date(Instant i) {

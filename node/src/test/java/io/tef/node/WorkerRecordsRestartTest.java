@@ -38,6 +38,7 @@ class WorkerRecordsRestartTest {
       assertEquals(200, http.post(door, new JsonObject().put("id", "Keeper01").put("group", "product.importer").put("event", "started")).statusCode());
       assertEquals(200, http.post(door, new JsonObject().put("id", "Keeper01").put("event", "message").put("content", "batch 7 imported")).statusCode());
       assertEquals(200, http.post(door, new JsonObject().put("id", "Keeper01").put("event", "error").put("content", "row 12 rejected")).statusCode());
+      assertEquals(200, http.post(door, "{\"id\":\"Keeper01\",\"event\":\"message\",\"content\":{\"$date\":\"garbage\",\"n\":9223372036854775808}}").statusCode());
 
       Future<Void> up = up(first, "restart-bare");
       try (BareWorker bare = new BareWorker(first, "restart-bare", "restart-job")) {
@@ -62,6 +63,8 @@ class WorkerRecordsRestartTest {
       assertTrue(keeper.getJsonArray("messages").stream().anyMatch(m -> "batch 7 imported".equals(((JsonObject) m).getValue("content"))),
           keeper.encode());
       assertEquals("row 12 rejected", keeper.getJsonArray("errors").getJsonObject(0).getString("content"));
+      assertTrue(keeper.getJsonArray("messages").stream().anyMatch(m -> "{\"$date\":\"garbage\",\"n\":9223372036854775808}"
+          .equals(io.vertx.core.json.Json.encode(((JsonObject) m).getValue("content")))), "opaque content kept as it came: " + keeper.encode());
 
       JsonObject bare = http.get("/api/workers/restart-bare").bodyAsJsonObject();
       assertEquals(1, bare.getLong("tasks_completed"), "written by the flush at stop: " + bare.encode());

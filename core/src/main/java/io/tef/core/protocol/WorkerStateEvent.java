@@ -52,6 +52,9 @@ public record WorkerStateEvent(String id, String group, Kind event, Instant at, 
     if ((kind == Kind.MESSAGE || kind == Kind.ERROR) && content == null) {
       throw new ValidationException("content", "is required for a " + name + " event");
     }
+    if (content != null) {
+      io.tef.core.json.JsonLimits.DEFAULT.check(content, "content"); // depth and text first: encoding a deep value recurses
+    }
     if (content != null && io.vertx.core.json.Json.encode(content).length() > MAX_CONTENT_CHARS) {
       throw new ValidationException("content", "must be at most " + MAX_CONTENT_CHARS + " characters of JSON");
     }
@@ -64,12 +67,15 @@ public record WorkerStateEvent(String id, String group, Kind event, Instant at, 
     }
     if (at instanceof String s) {
       try {
-        return Instant.parse(s);
+        Instant i = Instant.parse(s);
+        if (!i.isBefore(io.tef.core.task.RunAt.EARLIEST) && !i.isAfter(io.tef.core.task.RunAt.LATEST)) {
+          return i.truncatedTo(ChronoUnit.MILLIS);
+        }
       } catch (DateTimeParseException ignored) {
         // falls through to the error below
       }
     }
-    throw new ValidationException("at", "must be \"now\" or an ISO-8601 instant like 2030-01-01T09:00:00Z, got " + at);
+    throw new ValidationException("at", "must be \"now\" or an ISO-8601 instant like 2030-01-01T09:00:00Z between 1970 and 9999, got " + at);
   }
 
   public JsonObject toJson() {
