@@ -34,7 +34,8 @@ public final class Replies {
     io.vertx.core.Future<JsonObject> result;
     try {
       result = handler.apply(message.body());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // Whatever a handler throws, the sender gets an answer and the consumer goes on.
       fail(message, e);
       return;
     }
