@@ -21,9 +21,10 @@ import java.util.function.Function;
 
 /**
  * The bridge's link to the broker: two connections (one consumes and acknowledges, one publishes
- * with confirms, so a publisher waiting for its confirm never holds up acks), and a third for
- * declarations the broker may refuse (its refusal closes the channel). Runs on the
- * verticle's context. It connects in the background, retries with a doubling backoff, watches
+ * with confirms, so a publisher waiting for its confirm never holds up acks), and a third that
+ * declares queues and exchanges: the broker closes the channel of a declaration it refuses (a
+ * queue that exists with other properties), which on the first would end every consumer. Runs
+ * on the verticle's context. It connects in the background, retries with a doubling backoff, watches
  * the connections, and after any loss starts over with fresh clients and calls
  * {@code onConnect} again, so queues, exchanges and consumers are declared anew each time.
  */
@@ -43,8 +44,8 @@ final class BrokerConnection {
 
   private RabbitMQClient in;
   private RabbitMQClient out;
-  /** Declares queues with arguments: a refusal closes its channel, never the consumers'. */
-  private RabbitMQClient side;
+  /** Declares: a refused declaration closes its channel, never the consumers'. */
+  private RabbitMQClient declarer;
   /** Counts connections; a delivery, a declaration or a retry of an older one is stale. */
   private int generation;
   private boolean up;
@@ -112,13 +113,13 @@ final class BrokerConnection {
     shaped.clear();
     RabbitMQClient newIn = RabbitMQClient.create(vertx, address.options(name + "-in"));
     RabbitMQClient newOut = RabbitMQClient.create(vertx, address.options(name + "-out"));
-    RabbitMQClient newSide = RabbitMQClient.create(vertx, address.options(name + "-declare"));
+    RabbitMQClient newDeclarer = RabbitMQClient.create(vertx, address.options(name + "-declare"));
     in = newIn;
     out = newOut;
-    side = newSide;
+    declarer = newDeclarer;
     newIn.start()
         .compose(v -> newOut.start())
-        .compose(v -> newSide.start())
+        .compose(v -> newDeclarer.start())
         .compose(v -> newOut.confirmSelect())
         .compose(v -> gen == generation ? onConnect.apply(this) : Future.failedFuture("superseded"))
         .onSuccess(v -> {
@@ -141,7 +142,7 @@ final class BrokerConnection {
 
   /** The clients' connections close without telling anyone; a poll of a flag is cheap. */
   private void watch() {
-    if (up && (in == null || out == null || side == null || !in.isConnected() || !out.isConnected() || !side.isConnected())) {
+    if (up && (in == null || out == null || declarer == null || !in.isConnected() || !out.isConnected() || !declarer.isConnected())) {
       lastError = "connection lost";
       LOG.warn("AMQP bridge lost its connection to {}; reconnecting", address);
       lost();
@@ -163,14 +164,14 @@ final class BrokerConnection {
 
   private Future<Void> closeClients() {
     List<Future<Void>> closing = new ArrayList<>();
-    for (RabbitMQClient c : new RabbitMQClient[] {in, out, side}) {
+    for (RabbitMQClient c : new RabbitMQClient[] {in, out, declarer}) {
       if (c != null) {
         closing.add(c.stop().otherwiseEmpty());
       }
     }
     in = null;
     out = null;
-    side = null;
+    declarer = null;
     return Future.join(closing).mapEmpty();
   }
 
@@ -188,7 +189,7 @@ final class BrokerConnection {
     if (declared.contains("q:" + queue)) {
       return Future.succeededFuture();
     }
-    return current(in).compose(c -> c.queueDeclare(queue, true, false, false)).map(ok -> {
+    return current(declarer).compose(c -> c.queueDeclare(queue, true, false, false)).map(ok -> {
       declared.add("q:" + queue);
       return null;
     });
@@ -205,7 +206,7 @@ final class BrokerConnection {
       return Future.succeededFuture(known);
     }
     int gen = generation;
-    return current(side).compose(c -> c.queueDeclare(queue, true, false, false, arguments).map(ok -> true)
+    return current(declarer).compose(c -> c.queueDeclare(queue, true, false, false, arguments).map(ok -> true)
             .recover(err -> inequivalent(err) ? c.messageCount(queue).map(n -> false) : Future.failedFuture(err)))
         .onSuccess(asAsked -> {
           if (gen == generation) {
@@ -229,7 +230,7 @@ final class BrokerConnection {
     if (declared.contains(key)) {
       return Future.succeededFuture();
     }
-    return current(in).compose(c -> c.exchangeDeclare(exchange, "topic", true, false)
+    return current(declarer).compose(c -> c.exchangeDeclare(exchange, "topic", true, false)
             .compose(v -> c.queueDeclare(queue, true, false, false))
             .compose(ok -> c.queueBind(queue, exchange, routingKey)))
         .map(v -> {
@@ -244,7 +245,7 @@ final class BrokerConnection {
     if (declared.contains(key)) {
       return Future.succeededFuture();
     }
-    return current(in).compose(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
+    return current(declarer).compose(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
       declared.add(key);
       return null;
     });

@@ -39,6 +39,15 @@ class KeeperSettingsTest {
   }
 
   @Test
+  void anEnvironmentVariableTurnsThemOff() throws Exception {
+    Files.writeString(dir.resolve("staging.yaml"), "amqp: {}\n");
+    TefConfig c = ConfigLoader.loadBlocking(Map.of("TEF_ENV", "staging", "TEF_CONFIG", dir.toString(),
+        "TEF_AMQP_KEEPERS_ENABLED", "false", "TEF_AMQP_KEEPER_QUEUE_MAX_LENGTH", "500"), Map.of());
+    assertFalse(c.amqp().keepersEnabled());
+    assertEquals(500, c.amqp().keeperQueueMaxLength());
+  }
+
+  @Test
   void contradictoryOrNegativeSettingsStopTheNode() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> load(Map.of("amqp.keepers_enabled", false, "amqp.keeper_types", List.of("echo"))));
