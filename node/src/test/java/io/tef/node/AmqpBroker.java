@@ -68,12 +68,27 @@ final class AmqpBroker implements AutoCloseable {
 
   /** A queue of our own that the test reads (deleted after the class). */
   BlockingQueue<Delivery> listen(String queue) throws Exception {
-    channel.queueDeclare(queue, true, false, false, null);
+    return listen(queue, null);
+  }
+
+  /** The same, declared with these arguments (a keeper queue's bound: {@link #keeperArguments}). */
+  BlockingQueue<Delivery> listen(String queue, Map<String, Object> arguments) throws Exception {
+    channel.queueDeclare(queue, true, false, false, arguments);
+    return consume(queue);
+  }
+
+  /** Reads a queue that exists already, as it is (deleted after the class). */
+  BlockingQueue<Delivery> consume(String queue) throws Exception {
     forget(queue);
     BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
     DeliverCallback cb = (tag, d) -> got.add(d);
     channel.basicConsume(queue, true, cb, tag -> { });
     return got;
+  }
+
+  /** The arguments the bridge declares a keeper queue with for {@code amqp.keeper_queue_max_length}. */
+  static Map<String, Object> keeperArguments(int maxLength) {
+    return Map.of("x-max-length", maxLength, "x-overflow", "drop-head");
   }
 
   /** An exclusive reply queue, as a TEF client makes one for reply_to. */

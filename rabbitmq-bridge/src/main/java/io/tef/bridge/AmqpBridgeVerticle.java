@@ -40,7 +40,7 @@ public final class AmqpBridgeVerticle extends VerticleBase {
     Settler settler = new Settler(vertx, broker, names, amqp.requeueDelayMs(), new io.tef.core.json.StrictJson(config.limits().json()));
     AmqpWorkers workers = new AmqpWorkers(vertx, broker, settler, names, amqp.prefetch(), config.dispatcher().dispatchTimeoutMs());
     ManagerInbox inbox = new ManagerInbox(vertx, settler, workers);
-    KeeperFeed keepers = new KeeperFeed(broker, names, amqp.keeperTypes());
+    KeeperFeed keepers = new KeeperFeed(vertx, broker, names, amqp);
     TaskerFanout tasker = new TaskerFanout(vertx, broker, settler, names, config.tasker(),
         TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()));
 
@@ -67,7 +67,7 @@ public final class AmqpBridgeVerticle extends VerticleBase {
     });
 
     LOG.info("AMQP bridge for {} on {}: input {}", names.prefix(), address, names.inputQueues());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> keepers.onTaskEnded(m.body())).completion()
+    return keepers.start()
         .compose(v -> tasker.start())
         .compose(v -> workers.start())
         .onSuccess(v -> {

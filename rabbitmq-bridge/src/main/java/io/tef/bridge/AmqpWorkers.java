@@ -3,7 +3,9 @@ package io.tef.bridge;
 import io.tef.core.Addresses;
 import io.tef.core.AmqpNames;
 import io.tef.core.protocol.Replies;
+import io.tef.core.protocol.WorkerIdentity;
 import io.tef.core.protocol.WorkerPresence;
+import io.tef.core.protocol.WorkerStatus;
 import io.tef.core.task.ErrorBody;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -144,18 +146,15 @@ final class AmqpWorkers {
    * kept (an offline worker gets no dispatches anyway), which keeps a status racing an offline
    * event from leaving a registered worker without its address.
    */
-  Future<Void> learn(JsonObject status) {
-    String name = status.getValue("name") instanceof String s && !s.isBlank() ? s : null;
-    String queue = status.getValue("exchange_name") instanceof String s && !s.isBlank() ? s : null;
-    if (name == null || queue == null || "offline".equals(status.getValue("status"))) {
+  Future<Void> learn(WorkerStatus status) {
+    if (status.exchangeName() == null || "offline".equals(status.status())) {
       return Future.succeededFuture();
     }
-    String type = status.getValue("worker_type") instanceof String s && !s.isBlank() ? s
-        : status.getValue("task_types") instanceof JsonArray a && !a.isEmpty() && a.getValue(0) instanceof String s ? s : null;
+    String type = status.workerType() != null ? status.workerType() : status.taskTypes().isEmpty() ? null : status.taskTypes().get(0);
     if (type == null) {
       return Future.succeededFuture();
     }
-    return link(name, queue, type);
+    return link(status.name(), status.exchangeName(), type);
   }
 
   /** At start: the live workers the collective knows with an AMQP queue (a work queue that is not their event-bus address). */
@@ -165,7 +164,8 @@ final class AmqpWorkers {
           && !Addresses.worker(w.getString("name")).equals(w.getString("work_queue"))) {
         JsonArray types = w.getJsonArray("task_types", new JsonArray());
         String type = w.getString("worker_type") != null ? w.getString("worker_type") : types.isEmpty() ? null : types.getString(0);
-        if (type != null) {
+        // A record kept from before identities were bounded may name what the broker cannot hold.
+        if (WorkerIdentity.isTaskType(type) && WorkerIdentity.isQueueName(w.getString("work_queue")) && WorkerIdentity.isToken(w.getString("name"))) {
           link(w.getString("name"), w.getString("work_queue"), type);
           if (w.getString("instance") != null) {
             instances.put(w.getString("name"), w.getString("instance"));

@@ -5,21 +5,26 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The bridge's link to the broker: two connections (one consumes and acknowledges, one publishes
- * with confirms, so a publisher waiting for its confirm never holds up acks). Runs on the
- * verticle's context. It connects in the background, retries with a doubling backoff, watches
+ * with confirms, so a publisher waiting for its confirm never holds up acks), and a third that
+ * declares queues and exchanges: the broker closes the channel of a declaration it refuses (a
+ * queue that exists with other properties), which on the first would end every consumer. Runs
+ * on the verticle's context. It connects in the background, retries with a doubling backoff, watches
  * the connections, and after any loss starts over with fresh clients and calls
  * {@code onConnect} again, so queues, exchanges and consumers are declared anew each time.
  */
@@ -39,6 +44,8 @@ final class BrokerConnection {
 
   private RabbitMQClient in;
   private RabbitMQClient out;
+  /** Declares: a refused declaration closes its channel, never the consumers'. */
+  private RabbitMQClient declarer;
   /** Counts connections; a delivery, a declaration or a retry of an older one is stale. */
   private int generation;
   private boolean up;
@@ -46,6 +53,8 @@ final class BrokerConnection {
   private long retryMs = FIRST_RETRY_MS;
   private long watchTimer = -1;
   private final Set<String> declared = new HashSet<>();
+  /** Queues declared with arguments on this connection: whether they have the arguments asked for. */
+  private final Map<String, Boolean> shaped = new HashMap<>();
   private String lastError = "not connected yet";
 
   BrokerConnection(Vertx vertx, BrokerAddress address, long reconnectMaxMs, String name) {
@@ -101,12 +110,16 @@ final class BrokerConnection {
     }
     int gen = ++generation;
     declared.clear();
+    shaped.clear();
     RabbitMQClient newIn = RabbitMQClient.create(vertx, address.options(name + "-in"));
     RabbitMQClient newOut = RabbitMQClient.create(vertx, address.options(name + "-out"));
+    RabbitMQClient newDeclarer = RabbitMQClient.create(vertx, address.options(name + "-declare"));
     in = newIn;
     out = newOut;
+    declarer = newDeclarer;
     newIn.start()
         .compose(v -> newOut.start())
+        .compose(v -> newDeclarer.start())
         .compose(v -> newOut.confirmSelect())
         .compose(v -> gen == generation ? onConnect.apply(this) : Future.failedFuture("superseded"))
         .onSuccess(v -> {
@@ -129,7 +142,7 @@ final class BrokerConnection {
 
   /** The clients' connections close without telling anyone; a poll of a flag is cheap. */
   private void watch() {
-    if (up && (in == null || out == null || !in.isConnected() || !out.isConnected())) {
+    if (up && (in == null || out == null || declarer == null || !in.isConnected() || !out.isConnected() || !declarer.isConnected())) {
       lastError = "connection lost";
       LOG.warn("AMQP bridge lost its connection to {}; reconnecting", address);
       lost();
@@ -151,13 +164,14 @@ final class BrokerConnection {
 
   private Future<Void> closeClients() {
     List<Future<Void>> closing = new ArrayList<>();
-    for (RabbitMQClient c : new RabbitMQClient[] {in, out}) {
+    for (RabbitMQClient c : new RabbitMQClient[] {in, out, declarer}) {
       if (c != null) {
         closing.add(c.stop().otherwiseEmpty());
       }
     }
     in = null;
     out = null;
+    declarer = null;
     return Future.join(closing).mapEmpty();
   }
 
@@ -175,10 +189,39 @@ final class BrokerConnection {
     if (declared.contains("q:" + queue)) {
       return Future.succeededFuture();
     }
-    return current(in).compose(c -> c.queueDeclare(queue, true, false, false)).map(ok -> {
+    return current(declarer).compose(c -> c.queueDeclare(queue, true, false, false)).map(ok -> {
       declared.add("q:" + queue);
       return null;
     });
+  }
+
+  /**
+   * A durable queue with arguments, declared once per connection. One that exists with other
+   * arguments is refused (406, and the broker closes the channel): it is then used as it is,
+   * through a passive declare on a fresh channel. Completes with whether it has the arguments.
+   */
+  Future<Boolean> durableQueue(String queue, JsonObject arguments) {
+    Boolean known = shaped.get(queue);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    int gen = generation;
+    return current(declarer).compose(c -> c.queueDeclare(queue, true, false, false, arguments).map(ok -> true)
+            .recover(err -> inequivalent(err) ? c.messageCount(queue).map(n -> false) : Future.failedFuture(err)))
+        .onSuccess(asAsked -> {
+          if (gen == generation) {
+            shaped.put(queue, asAsked);
+          }
+        });
+  }
+
+  private static boolean inequivalent(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("PRECONDITION_FAILED")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A durable topic exchange with a durable queue bound to it for {@code routingKey}, once per connection. */
@@ -187,7 +230,7 @@ final class BrokerConnection {
     if (declared.contains(key)) {
       return Future.succeededFuture();
     }
-    return current(in).compose(c -> c.exchangeDeclare(exchange, "topic", true, false)
+    return current(declarer).compose(c -> c.exchangeDeclare(exchange, "topic", true, false)
             .compose(v -> c.queueDeclare(queue, true, false, false))
             .compose(ok -> c.queueBind(queue, exchange, routingKey)))
         .map(v -> {
@@ -202,7 +245,7 @@ final class BrokerConnection {
     if (declared.contains(key)) {
       return Future.succeededFuture();
     }
-    return current(in).compose(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
+    return current(declarer).compose(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
       declared.add(key);
       return null;
     });

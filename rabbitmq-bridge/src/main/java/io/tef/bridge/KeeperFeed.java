@@ -1,6 +1,10 @@
 package io.tef.bridge;
 
+import io.tef.core.Addresses;
 import io.tef.core.AmqpNames;
+import io.tef.core.config.TefConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -8,35 +12,57 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * TEF's keepers: every task that ends (from {@code tef.events.tasks}) is published, persistent
- * and confirmed, to {@code tef.<env>.keeper.<task_type>} (declared durable on first use). One at
- * a time in the order they ended; while the broker is away they wait here (up to a bound, with a
- * warning for each one dropped beyond it).
+ * and confirmed, to {@code tef.<env>.keeper.<task_type>} (declared durable on first use, keeping
+ * the newest {@code amqp.keeper_queue_max_length} endings). One at a time in the order they
+ * ended; while the broker is away they wait here (up to a bound, with a warning for each one
+ * dropped beyond it). With {@code amqp.keepers_enabled: false} nothing is published or declared.
  */
 final class KeeperFeed {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeeperFeed.class);
   static final int MAX_WAITING = 100_000;
+  private static final long RETRY_MS = 1000;
 
+  private final Vertx vertx;
   private final BrokerConnection broker;
   private final AmqpNames names;
+  private final boolean enabled;
   private final List<String> types;
+  private final int maxLength;
+  private final JsonObject arguments;
   private final Deque<JsonObject> waiting = new ArrayDeque<>();
+  /** Queues found with other arguments: told once per bridge, not once per connection. */
+  private final Set<String> warned = new HashSet<>();
   private boolean sending;
 
-  /** @param types the task types to keep; empty: every type */
-  KeeperFeed(BrokerConnection broker, AmqpNames names, List<String> types) {
+  KeeperFeed(Vertx vertx, BrokerConnection broker, AmqpNames names, TefConfig.Amqp amqp) {
+    this.vertx = vertx;
     this.broker = broker;
     this.names = names;
-    this.types = types;
+    this.enabled = amqp.keepersEnabled();
+    this.types = amqp.keeperTypes();
+    this.maxLength = amqp.keeperQueueMaxLength();
+    // drop-head: a full queue loses its oldest ending, so a keeper that comes back finds the newest.
+    this.arguments = maxLength > 0 ? new JsonObject().put("x-max-length", maxLength).put("x-overflow", "drop-head") : new JsonObject();
+  }
+
+  /** Listens for endings, unless keepers are off. */
+  Future<Void> start() {
+    if (!enabled) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> onTaskEnded(m.body())).completion();
   }
 
   void onTaskEnded(JsonObject task) {
     String type = task == null ? null : task.getString("task_type");
-    if (type == null || (!types.isEmpty() && !types.contains(type))) {
+    if (!enabled || type == null || (!types.isEmpty() && !types.contains(type))) {
       return;
     }
     if (waiting.size() >= MAX_WAITING) {
@@ -49,9 +75,11 @@ final class KeeperFeed {
   }
 
   /** Declares the configured keeper queues, then sends what waited. */
-  io.vertx.core.Future<Void> onConnect() {
-    List<io.vertx.core.Future<Void>> declared = types.stream().map(t -> broker.durableQueue(names.keeperQueue(t))).toList();
-    return io.vertx.core.Future.all(declared).mapEmpty();
+  Future<Void> onConnect() {
+    if (!enabled) {
+      return Future.succeededFuture();
+    }
+    return Future.all(types.stream().map(t -> declare(names.keeperQueue(t))).toList()).mapEmpty();
   }
 
   void pump() {
@@ -61,7 +89,7 @@ final class KeeperFeed {
     sending = true;
     JsonObject task = waiting.peekFirst();
     String queue = names.keeperQueue(task.getString("task_type"));
-    broker.durableQueue(queue)
+    declare(queue)
         .compose(v -> broker.publish("", queue, Settler.persistentJson(), Buffer.buffer(task.encode())))
         .onComplete(ar -> {
           sending = false;
@@ -69,9 +97,22 @@ final class KeeperFeed {
             waiting.pollFirst();
             pump();
           } else {
-            // Kept; sent again once the connection is back (pump is called when it is up).
+            // Kept; sent again once the connection is back (pump is called when it is up), or shortly if it still is.
             LOG.debug("Keeper publish to {} failed, kept for later: {}", queue, ar.cause().getMessage());
+            vertx.setTimer(RETRY_MS, id -> pump());
           }
         });
+  }
+
+  /** An upgrade must not stop at a queue declared before (by TEF, or another bound): it is used as it is. */
+  private Future<Void> declare(String queue) {
+    return broker.durableQueue(queue, arguments).map(asAsked -> {
+      if (!asAsked && warned.add(queue)) {
+        LOG.warn("Keeper queue {} exists on the broker with other arguments than amqp.keeper_queue_max_length={} asks ({}): "
+            + "it is used as it is, without that bound; delete it (and what it holds) or bound it with a broker policy",
+            queue, maxLength, maxLength > 0 ? "x-max-length " + maxLength + ", x-overflow drop-head" : "none");
+      }
+      return null;
+    });
   }
 }

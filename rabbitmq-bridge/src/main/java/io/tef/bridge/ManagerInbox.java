@@ -2,6 +2,8 @@ package io.tef.bridge;
 
 import io.tef.core.Addresses;
 import io.tef.core.protocol.Replies;
+import io.tef.core.protocol.WorkerStatus;
+import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,8 +51,19 @@ final class ManagerInbox {
           + "worker_status, remove_worker, get_workers", "type");
       return;
     }
-    // A worker naming its queue is served on its event-bus address before the collective can announce it.
-    Future<Void> ready = "worker_status".equals(type) ? workers.learn(body).otherwiseEmpty() : Future.succeededFuture();
+    Future<Void> ready = Future.succeededFuture();
+    if ("worker_status".equals(type)) {
+      // Read as the collective reads it, so a name the broker or the bus cannot hold never reaches either.
+      WorkerStatus status;
+      try {
+        status = WorkerStatus.fromJson(body);
+      } catch (ValidationException e) {
+        settler.reject(d, (e.field() == null ? "" : e.field() + ": ") + e.getMessage() + " (" + e.status() + ")", e.field());
+        return;
+      }
+      // A worker naming its queue is served on its event-bus address before the collective can announce it.
+      ready = workers.learn(status).otherwiseEmpty();
+    }
     ready.compose(v -> vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS)))
         .onSuccess(reply -> settler.answer(d, answer(type, reply.body())))
         .onFailure(err -> {

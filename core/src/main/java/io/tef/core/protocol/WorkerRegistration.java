@@ -25,7 +25,7 @@ public record WorkerRegistration(String name, String instance, List<String> task
   }
 
   public static WorkerRegistration fromJson(JsonObject json) {
-    List<String> types = Fields.stringList(json, "task_types");
+    List<String> types = WorkerIdentity.taskTypes("task_types", Fields.stringList(json, "task_types"));
     if (types.isEmpty()) {
       throw new io.tef.core.task.ValidationException("task_types", "must name at least one task type");
     }
@@ -34,10 +34,11 @@ public record WorkerRegistration(String name, String instance, List<String> task
     if (ping != null && (!(ping instanceof Number p) || p.longValue() < MIN_PING_MS)) {
       throw new io.tef.core.task.ValidationException("ping_interval_ms", "must be a number of milliseconds of at least " + MIN_PING_MS + ", got " + ping);
     }
-    return new WorkerRegistration(Fields.requireString(json, "name"), Fields.requireString(json, "instance"),
+    return new WorkerRegistration(WorkerIdentity.token("name", Fields.requireString(json, "name")),
+        WorkerIdentity.token("instance", Fields.requireString(json, "instance")),
         types, Fields.optionalString(json, "host"), pid instanceof Number n ? n.longValue() : -1,
         ping == null ? 0 : ((Number) ping).longValue(),
-        Fields.optionalString(json, "group"), Fields.optionalString(json, "worker_type"),
+        Fields.optionalString(json, "group"), WorkerIdentity.taskType("worker_type", Fields.optionalString(json, "worker_type")),
         Fields.optionalString(json, "task"), json.getValue("attempt") instanceof Number a ? a.intValue() : 0);
   }
 

@@ -22,6 +22,7 @@ public record WorkerStatus(String name, String instance, String status, String t
     this(name, instance, status, task, attempt, null, null, List.of());
   }
 
+  /** The one reading of a status, for every door: the worker's identity is bounded ({@link WorkerIdentity}). */
   public static WorkerStatus fromJson(JsonObject json) {
     String status = Fields.requireString(json, "status");
     if (!STATUSES.contains(status)) {
@@ -31,10 +32,12 @@ public record WorkerStatus(String name, String instance, String status, String t
     if (attempt != null && !(attempt instanceof Number)) {
       throw new ValidationException("attempt", "must be a whole number");
     }
-    return new WorkerStatus(Fields.requireString(json, "name"), Fields.optionalString(json, "instance"), status,
+    return new WorkerStatus(WorkerIdentity.token("name", Fields.requireString(json, "name")),
+        WorkerIdentity.token("instance", Fields.optionalString(json, "instance")), status,
         Fields.optionalString(json, "task"), attempt instanceof Number n ? n.intValue() : 0,
-        Fields.optionalString(json, "worker_type"), Fields.optionalString(json, "exchange_name"),
-        Fields.stringList(json, "task_types"));
+        WorkerIdentity.taskType("worker_type", Fields.optionalString(json, "worker_type")),
+        WorkerIdentity.queueName("exchange_name", Fields.optionalString(json, "exchange_name")),
+        WorkerIdentity.taskTypes("task_types", Fields.stringList(json, "task_types")));
   }
 
   /** idle for ready; every other status as sent. */
