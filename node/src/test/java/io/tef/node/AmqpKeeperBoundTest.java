@@ -56,11 +56,13 @@ class AmqpKeeperBoundTest extends SharedNodeTest {
     Map<String, Object> settings = new HashMap<>(broker.nodeSettings());
     settings.put("amqp.url", proxy.url());
     settings.put("amqp.keeper_queue_max_length", 5);
+    settings.put("amqp.keeper_types", java.util.List.of("echo", "fail", "sleep"));
     settings.put("node.demo_workers", 1);
-    startNode(dataDir, settings);
-    AmqpBroker.awaitUp(node);
+    // Listed types are declared at connect: the warning comes then.
     log.start();
     ((Logger) LoggerFactory.getLogger("io.tef.bridge.KeeperFeed")).addAppender(log);
+    startNode(dataDir, settings);
+    AmqpBroker.awaitUp(node);
     broker.forget(broker.prefix() + ".keeper.echo");
     replies = broker.replies();
   }

@@ -46,6 +46,8 @@ final class BrokerConnection {
   private RabbitMQClient out;
   /** Declares: a refused declaration closes its channel, never the consumers'. */
   private RabbitMQClient declarer;
+  /** The tail of the declarations in flight: they run one after another. */
+  private Future<Void> declarations = Future.succeededFuture();
   /** Counts connections; a delivery, a declaration or a retry of an older one is stale. */
   private int generation;
   private boolean up;
@@ -189,7 +191,7 @@ final class BrokerConnection {
     if (declared.contains("q:" + queue)) {
       return Future.succeededFuture();
     }
-    return current(declarer).compose(c -> c.queueDeclare(queue, true, false, false)).map(ok -> {
+    return declaring(c -> c.queueDeclare(queue, true, false, false)).map(ok -> {
       declared.add("q:" + queue);
       return null;
     });
@@ -206,13 +208,23 @@ final class BrokerConnection {
       return Future.succeededFuture(known);
     }
     int gen = generation;
-    return current(declarer).compose(c -> c.queueDeclare(queue, true, false, false, arguments).map(ok -> true)
+    return declaring(c -> c.queueDeclare(queue, true, false, false, arguments).map(ok -> true)
             .recover(err -> inequivalent(err) ? c.messageCount(queue).map(n -> false) : Future.failedFuture(err)))
         .onSuccess(asAsked -> {
           if (gen == generation) {
             shaped.put(queue, asAsked);
           }
         });
+  }
+
+  /**
+   * Runs declarations one at a time: a refused one (406, 404) makes the broker close the channel,
+   * which would fail every other declaration in flight on it with the same error.
+   */
+  private <T> Future<T> declaring(java.util.function.Function<RabbitMQClient, Future<T>> step) {
+    Future<T> next = declarations.transform(ignored -> current(declarer).compose(step));
+    declarations = next.mapEmpty();
+    return next;
   }
 
   private static boolean inequivalent(Throwable err) {
@@ -230,7 +242,7 @@ final class BrokerConnection {
     if (declared.contains(key)) {
       return Future.succeededFuture();
     }
-    return current(declarer).compose(c -> c.exchangeDeclare(exchange, "topic", true, false)
+    return declaring(c -> c.exchangeDeclare(exchange, "topic", true, false)
             .compose(v -> c.queueDeclare(queue, true, false, false))
             .compose(ok -> c.queueBind(queue, exchange, routingKey)))
         .map(v -> {
@@ -245,7 +257,7 @@ final class BrokerConnection {
     if (declared.contains(key)) {
       return Future.succeededFuture();
     }
-    return current(declarer).compose(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
+    return declaring(c -> c.exchangeDeclare(exchange, "fanout", true, false)).map(v -> {
       declared.add(key);
       return null;
     });

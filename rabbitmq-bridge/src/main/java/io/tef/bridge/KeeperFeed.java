@@ -18,10 +18,13 @@ import java.util.Set;
 
 /**
  * TEF's keepers: every task that ends (from {@code tef.events.tasks}) is published, persistent
- * and confirmed, to {@code tef.<env>.keeper.<task_type>} (declared durable on first use, keeping
- * the newest {@code amqp.keeper_queue_max_length} endings). One at a time in the order they
+ * and confirmed, to {@code tef.<env>.keeper.<task_type>}. One at a time in the order they
  * ended; while the broker is away they wait here (up to a bound, with a warning for each one
- * dropped beyond it). With {@code amqp.keepers_enabled: false} nothing is published or declared.
+ * dropped beyond it). The queues of {@code amqp.keeper_types} are declared at connect (keeping
+ * the newest {@code amqp.keeper_queue_max_length} endings when set), so they hold endings
+ * before their keeper first starts; with no types listed nothing is declared and an ending
+ * reaches the queue of its type only if a keeper declared it, so a type nobody keeps fills no
+ * queue. With {@code amqp.keepers_enabled: false} nothing is published or declared.
  */
 final class KeeperFeed {
 
@@ -89,7 +92,8 @@ final class KeeperFeed {
     sending = true;
     JsonObject task = waiting.peekFirst();
     String queue = names.keeperQueue(task.getString("task_type"));
-    declare(queue)
+    Future<Void> declared = types.isEmpty() ? Future.succeededFuture() : declare(queue);
+    declared
         .compose(v -> broker.publish("", queue, Settler.persistentJson(), Buffer.buffer(task.encode())))
         .onComplete(ar -> {
           sending = false;
