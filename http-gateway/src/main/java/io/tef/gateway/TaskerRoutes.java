@@ -38,8 +38,8 @@ final class TaskerRoutes {
   /** Mounted after every other route; the configured types never name /api, /worker or /health (config validation). */
   void mount(Router router) {
     for (String type : config.taskTypes()) {
-      router.post("/" + type).handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(ctx -> submit(ctx, type));
-      router.get("/" + type + "/:id").handler(ctx -> get(ctx, type));
+      router.post("/" + type).handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(QueryParams.NONE).handler(ctx -> submit(ctx, type));
+      router.get("/" + type + "/:id").handler(QueryParams.NONE).handler(ctx -> get(ctx, type));
     }
   }
 
