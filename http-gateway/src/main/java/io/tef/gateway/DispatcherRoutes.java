@@ -32,6 +32,9 @@ final class DispatcherRoutes {
     } catch (DecodeException | ClassCastException e) {
       throw new ValidationException(null, "the body must be a JSON object like {\"state\": \"paused\"}");
     }
+    if (body != null) {
+      JsonResponses.onlyFields(body, "{\"state\": \"running\" | \"paused\" | \"stopped\"}", "state");
+    }
     DispatcherState state = DispatcherState.parse(body == null ? null : body.getValue("state"), "state");
     JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL, new JsonObject().put("type", "set_state").put("data", state.wire()),
         DispatcherRoutes::stateView);

@@ -116,6 +116,16 @@ final class JsonResponses {
     return o;
   }
 
+  /** Refuses any field but {@code fields}: a misspelt one would be silently ignored. {@code shape} shows the body. */
+  static JsonObject onlyFields(JsonObject body, String shape, String... fields) {
+    for (String key : body.fieldNames()) {
+      if (!java.util.List.of(fields).contains(key)) {
+        throw new ValidationException(key, "unknown field; the body is " + shape);
+      }
+    }
+    return body;
+  }
+
   static void send(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
       return;

@@ -50,6 +50,9 @@ final class TaskerRoutes {
     } catch (DecodeException | ClassCastException e) {
       body = null;
     }
+    if (body != null) {
+      JsonResponses.onlyFields(body, "{\"identifier\", \"payload\", \"endpoints\"}", "identifier", "payload", "endpoints");
+    }
     TaskerRequest request = TaskerRequest.parse(type, body);
     // The bridge answers once the listed endpoints received the task or the wait ran out.
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.waitForEndpointsTimeoutMs() + 15_000);

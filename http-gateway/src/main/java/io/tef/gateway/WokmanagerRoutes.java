@@ -47,7 +47,7 @@ final class WokmanagerRoutes {
   private void state(RoutingContext ctx) {
     String id = ctx.queryParams().get("id");
     if (id == null) {
-      Object v = object(ctx.body().buffer(), false).getValue("id");
+      Object v = JsonResponses.onlyFields(object(ctx.body().buffer(), false), "{\"id\": \"X\"} (* for all)", "id").getValue("id");
       if (v != null && !(v instanceof String)) {
         throw new ValidationException("id", "must be a string: a worker id, or * for all");
       }
