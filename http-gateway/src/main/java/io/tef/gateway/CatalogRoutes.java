@@ -42,10 +42,10 @@ final class CatalogRoutes {
   }
 
   void mount(Router router) {
-    router.get(path).handler(ctx -> ask(ctx, new JsonObject().put("op", "list")));
-    router.get(path + "/:key").handler(ctx -> ask(ctx, new JsonObject().put("op", "get").put(key, ctx.pathParam("key"))));
-    router.delete(path + "/:key").handler(ctx -> ask(ctx, new JsonObject().put("op", "delete").put(key, ctx.pathParam("key"))));
-    router.put(path + "/:key").handler(BodyHandler.create(false).setBodyLimit(65536)).handler(this::put);
+    router.get(path).handler(QueryParams.NONE).handler(ctx -> ask(ctx, new JsonObject().put("op", "list")));
+    router.get(path + "/:key").handler(QueryParams.NONE).handler(ctx -> ask(ctx, new JsonObject().put("op", "get").put(key, ctx.pathParam("key"))));
+    router.delete(path + "/:key").handler(QueryParams.NONE).handler(ctx -> ask(ctx, new JsonObject().put("op", "delete").put(key, ctx.pathParam("key"))));
+    router.put(path + "/:key").handler(BodyHandler.create(false).setBodyLimit(65536)).handler(QueryParams.NONE).handler(this::put);
   }
 
   private void put(RoutingContext ctx) {

@@ -18,7 +18,7 @@ final class ClusterRoutes {
   }
 
   void mount(Router router) {
-    router.get("/api/cluster").handler(ctx -> vertx.sharedData().<String, JsonObject>getAsyncMap(NodeInfo.CLUSTER_MAP)
+    router.get("/api/cluster").handler(QueryParams.NONE).handler(ctx -> vertx.sharedData().<String, JsonObject>getAsyncMap(NodeInfo.CLUSTER_MAP)
         .compose(map -> map.entries())
         .onSuccess(entries -> {
           JsonArray nodes = new JsonArray();

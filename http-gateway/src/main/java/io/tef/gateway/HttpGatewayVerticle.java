@@ -27,7 +27,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     Router router = Router.router(vertx);
     JsonResponses.install(router, new io.tef.core.json.StrictJson(config.limits().json()));
-    router.route("/health").handler(Health.handler(vertx, store));
+    router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx, store));
     new TaskRoutes(vertx, store, config.restBodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
     new SuiteRoutes(vertx, store).mount(router);
@@ -38,8 +38,11 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new WokmanagerRoutes(vertx, config.auth()).mount(router);
     new TaskerRoutes(vertx, config.tasker(), TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()),
         config.restBodyLimit()).mount(router);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
+    Methods.install(router);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port());
+    return vertx.createHttpServer(options)
         .requestHandler(router)
+        .invalidRequestHandler(JsonResponses.invalidRequests(options))
         .listen()
         .onSuccess(s -> {
           server = s;

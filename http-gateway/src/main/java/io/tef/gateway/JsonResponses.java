@@ -1,7 +1,13 @@
 package io.tef.gateway;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.tef.core.task.ErrorBody;
 import io.tef.core.task.ValidationException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,31 +22,80 @@ final class JsonResponses {
 
   private static final String STRICT_JSON = "tef.strict-json";
 
-  /** Error pages as JSON, and the one JSON reader every route reads its body with. */
+  /**
+   * The one JSON reader every route reads its body with; routing errors (a path that cannot be
+   * decoded, no route, a method the path does not take, a body over the limit) and failed
+   * handlers all answer here, so no plain-text body leaves.
+   */
   static void install(Router router, io.tef.core.json.StrictJson json) {
     router.route().handler(ctx -> {
       ctx.put(STRICT_JSON, json);
       ctx.next();
     });
-    router.errorHandler(404, ctx -> send(ctx, 404, ErrorBody.of("no such resource: " + ctx.request().method() + " " + ctx.request().path(), null)));
-    router.errorHandler(405, ctx -> send(ctx, 405, ErrorBody.of("method " + ctx.request().method() + " not allowed on " + ctx.request().path(), null)));
-    router.route().failureHandler(JsonResponses::onFailure);
+    for (int status = 400; status < 600; status++) {
+      int code = status; // the context does not always carry it (a path that cannot be decoded)
+      router.errorHandler(code, ctx -> answer(router, ctx, code));
+    }
+    router.route().failureHandler(ctx -> answer(router, ctx, ctx.statusCode()));
   }
 
-  private static void onFailure(RoutingContext ctx) {
+  private static void answer(Router router, RoutingContext ctx, int status) {
     Throwable err = ctx.failure();
     if (err instanceof ValidationException v) {
       send(ctx, v.status(), v.toJson());
     } else if (err instanceof DecodeException d) {
       send(ctx, 400, ErrorBody.of("malformed JSON: " + d.getMessage(), null));
-    } else if (ctx.statusCode() == 413) {
+    } else if (status == 400 && err == null && !decodable(ctx.request().path())) {
+      send(ctx, 400, ErrorBody.of("the path cannot be decoded: a % must start an escape like %2F or %25", null));
+    } else if (status == 404) {
+      send(ctx, 404, ErrorBody.of("no such resource: " + ctx.request().method() + " " + ctx.request().path(), null));
+    } else if (status == 405) {
+      Methods.notAllowed(router, ctx);
+    } else if (status == 413) {
       send(ctx, 413, ErrorBody.of("request body too large", null));
-    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      send(ctx, ctx.statusCode(), ErrorBody.of(err != null && err.getMessage() != null ? err.getMessage() : "bad request", null));
+    } else if (status >= 400 && status < 500) {
+      String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
+      send(ctx, status, ErrorBody.of(err != null && err.getMessage() != null && !err.getMessage().equals(reason)
+          ? reason + ": " + err.getMessage() : reason, null));
     } else {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), err);
-      send(ctx, 500, ErrorBody.of("internal error" + (err != null ? ": " + err.getMessage() : ""), null));
+      send(ctx, status >= 500 && status < 600 ? status : 500, ErrorBody.of("internal error" + (err != null ? ": " + err.getMessage() : ""), null));
     }
+  }
+
+  private static boolean decodable(String path) {
+    try {
+      java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * For requests Netty could not decode (request line or headers too long, a bad method token or
+   * header line): the router never sees them. Answered like Vert.x's default, but in JSON, and
+   * the connection closed, as its framing cannot be trusted.
+   */
+  static Handler<HttpServerRequest> invalidRequests(HttpServerOptions options) {
+    return request -> {
+      Throwable cause = request.decoderResult().cause();
+      int status;
+      String error;
+      if (cause instanceof TooLongHttpLineException) {
+        status = 414;
+        error = "the request line is longer than " + options.getMaxInitialLineLength() + " bytes";
+      } else if (cause instanceof TooLongHttpHeaderException) {
+        status = 431;
+        error = "the request headers are larger than " + options.getMaxHeaderSize() + " bytes";
+      } else {
+        status = 400;
+        error = "malformed HTTP request" + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : "");
+      }
+      request.response().setStatusCode(status).putHeader("content-type", "application/json").putHeader("connection", "close")
+          .end(ErrorBody.of(error, null).encode())
+          .onComplete(done -> request.connection().close());
+    };
   }
 
   /** Asks the event bus and answers with the reply mapped by {@code ok}, or with the failure as JSON. */
@@ -68,6 +123,16 @@ final class JsonResponses {
     }
     io.tef.core.json.StrictJson json = ctx.get(STRICT_JSON);
     return json.object(body, expected);
+  }
+
+  /** Refuses any field but {@code fields}: a misspelt one would be silently ignored. {@code shape} shows the body. */
+  static JsonObject onlyFields(JsonObject body, String shape, String... fields) {
+    for (String key : body.fieldNames()) {
+      if (!java.util.List.of(fields).contains(key)) {
+        throw new ValidationException(key, "unknown field; the body is " + shape);
+      }
+    }
+    return body;
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {

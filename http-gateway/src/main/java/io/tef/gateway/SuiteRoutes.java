@@ -22,10 +22,10 @@ final class SuiteRoutes {
   }
 
   void mount(Router router) {
-    router.get("/api/suites/:suite").handler(this::show);
-    router.post("/api/suites/:suite/pause").handler(ctx -> control(ctx, "pause_suite"));
-    router.post("/api/suites/:suite/ready").handler(ctx -> control(ctx, "ready_suite"));
-    router.post("/api/suites/:suite/stop").handler(ctx -> control(ctx, "stop_suite"));
+    router.get("/api/suites/:suite").handler(QueryParams.NONE).handler(this::show);
+    router.post("/api/suites/:suite/pause").handler(QueryParams.NONE).handler(ctx -> control(ctx, "pause_suite"));
+    router.post("/api/suites/:suite/ready").handler(QueryParams.NONE).handler(ctx -> control(ctx, "ready_suite"));
+    router.post("/api/suites/:suite/stop").handler(QueryParams.NONE).handler(ctx -> control(ctx, "stop_suite"));
   }
 
   private void show(RoutingContext ctx) {

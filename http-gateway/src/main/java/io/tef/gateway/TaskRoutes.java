@@ -27,11 +27,11 @@ final class TaskRoutes {
   }
 
   void mount(Router router) {
-    router.post("/api/tasks").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::submit);
-    router.get("/api/tasks/:guid").handler(this::get);
-    router.delete("/api/tasks/:guid").handler(ctx -> JsonResponses.relay(ctx, vertx, Addresses.TASKS_CANCEL,
+    router.post("/api/tasks").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(QueryParams.NONE).handler(this::submit);
+    router.get("/api/tasks/:guid").handler(QueryParams.NONE).handler(this::get);
+    router.delete("/api/tasks/:guid").handler(QueryParams.NONE).handler(ctx -> JsonResponses.relay(ctx, vertx, Addresses.TASKS_CANCEL,
         new JsonObject().put("guid", ctx.pathParam("guid")), reply -> reply.getJsonObject("task")));
-    router.get("/api/tasks").handler(this::list);
+    router.get("/api/tasks").handler(QueryParams.only("state", "task_type", "suite_guid", "limit")).handler(this::list);
   }
 
   private void submit(RoutingContext ctx) {

@@ -38,13 +38,16 @@ final class TaskerRoutes {
   /** Mounted after every other route; the configured types never name /api, /worker or /health (config validation). */
   void mount(Router router) {
     for (String type : config.taskTypes()) {
-      router.post("/" + type).handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(ctx -> submit(ctx, type));
-      router.get("/" + type + "/:id").handler(ctx -> get(ctx, type));
+      router.post("/" + type).handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(QueryParams.NONE).handler(ctx -> submit(ctx, type));
+      router.get("/" + type + "/:id").handler(QueryParams.NONE).handler(ctx -> get(ctx, type));
     }
   }
 
   private void submit(RoutingContext ctx, String type) {
     JsonObject body = JsonResponses.bodyObjectOrNull(ctx, "the body must be a JSON object");
+    if (body != null) {
+      JsonResponses.onlyFields(body, "{\"identifier\", \"payload\", \"endpoints\"}", "identifier", "payload", "endpoints");
+    }
     TaskerRequest request = TaskerRequest.parse(type, body);
     // The bridge answers once the listed endpoints received the task or the wait ran out.
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.waitForEndpointsTimeoutMs() + 15_000);

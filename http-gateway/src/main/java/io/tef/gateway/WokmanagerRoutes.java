@@ -32,9 +32,9 @@ final class WokmanagerRoutes {
     router.route("/worker/*").handler(keys);
     // GET /worker/state may carry wokmanager.py's JSON body {"id": "*"}.
     router.route("/worker/state").handler(BodyHandler.create(false).setBodyLimit(16384));
-    router.post("/worker/state").handler(this::event);
-    router.get("/worker/state").handler(this::state);
-    router.get("/worker/:id/status").handler(this::status);
+    router.post("/worker/state").handler(QueryParams.only("api-key")).handler(this::event);
+    router.get("/worker/state").handler(QueryParams.only("id", "api-key")).handler(this::state);
+    router.get("/worker/:id/status").handler(QueryParams.only("api-key")).handler(this::status);
   }
 
   private void event(RoutingContext ctx) {
@@ -47,7 +47,7 @@ final class WokmanagerRoutes {
   private void state(RoutingContext ctx) {
     String id = ctx.queryParams().get("id");
     if (id == null) {
-      Object v = object(ctx, false).getValue("id");
+      Object v = JsonResponses.onlyFields(object(ctx, false), "{\"id\": \"X\"} (* for all)", "id").getValue("id");
       if (v != null && !(v instanceof String)) {
         throw new ValidationException("id", "must be a string: a worker id, or * for all");
       }

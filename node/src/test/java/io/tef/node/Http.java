@@ -44,6 +44,23 @@ final class Http implements AutoCloseable {
     return TestNodes.await(client.get(path).putHeader(header, value).send());
   }
 
+  /** Any method, custom ones (FOO) too, with an optional header. */
+  HttpResponse<Buffer> send(io.vertx.core.http.HttpMethod method, String path, String header, String value) throws Exception {
+    var request = client.request(method, path);
+    if (header != null) {
+      request.putHeader(header, value);
+    }
+    return TestNodes.await(request.send());
+  }
+
+  HttpResponse<Buffer> send(io.vertx.core.http.HttpMethod method, String path, String json) throws Exception {
+    return TestNodes.await(client.request(method, path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json)));
+  }
+
+  HttpResponse<Buffer> put(String path, Buffer body) throws Exception {
+    return TestNodes.await(client.put(path).putHeader("content-type", "application/json").sendBuffer(body));
+  }
+
   /** A GET with a JSON body, as wokmanager.py sends it. */
   HttpResponse<Buffer> getWithBody(String path, String body) throws Exception {
     return TestNodes.await(client.get(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));

@@ -135,4 +135,56 @@ class TaskTypeTest extends SharedNodeTest {
     assertThrows(ExecutionException.class, () -> await(late.registration()));
     await(node.vertx().undeploy(late.deploymentID()));
   }
+
+  @Test
+  void aBuiltInTypeCannotBeDeletedOverRestOrTheEventBus() throws Exception {
+    for (String id : new String[] {"echo", "sleep", "fail", "shell"}) {
+      var refused = http.delete("/api/task-types/" + id);
+      assertEquals(409, refused.statusCode(), refused.bodyAsString());
+      assertEquals("id", refused.bodyAsJsonObject().getString("field"));
+      assertTrue(refused.bodyAsJsonObject().getString("error").startsWith(id + " is built in"), refused.bodyAsString());
+      assertEquals(200, http.get("/api/task-types/" + id).statusCode(), id + " is still there");
+    }
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(node.vertx().eventBus().request(Addresses.TASK_TYPES,
+        new JsonObject().put("op", "delete").put("id", "echo"))));
+    assertEquals(409, assertInstanceOf(ReplyException.class, e.getCause()).failureCode());
+  }
+
+  @Test
+  void aTypeLiveWorkersRunIsNotDeletedUntilTheyStop() throws Exception {
+    assertEquals(201, http.put("/api/task-types/in-use", new JsonObject()).statusCode());
+    TefWorker user = TefWorker.builder("in-use-worker").handle("in-use", job -> Future.succeededFuture(null)).build();
+    await(node.vertx().deployVerticle(user));
+    await(user.registration());
+    awaitWorkers("in-use", 1);
+
+    var refused = http.delete("/api/task-types/in-use");
+    assertEquals(409, refused.statusCode(), refused.bodyAsString());
+    assertEquals("id", refused.bodyAsJsonObject().getString("field"));
+    assertTrue(refused.bodyAsJsonObject().getString("error").startsWith("1 live worker runs in-use"), refused.bodyAsString());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(node.vertx().eventBus().request(Addresses.TASK_TYPES,
+        new JsonObject().put("op", "delete").put("id", "in-use"))));
+    assertEquals(409, assertInstanceOf(ReplyException.class, e.getCause()).failureCode());
+    assertEquals(200, http.get("/api/task-types/in-use").statusCode(), "the definition is kept");
+
+    await(node.vertx().undeploy(user.deploymentID()));
+    awaitWorkers("in-use", 0);
+    assertEquals(200, http.delete("/api/task-types/in-use").statusCode());
+    assertEquals(404, http.get("/api/task-types/in-use").statusCode());
+  }
+
+  /** Waits until the collective counts this many live workers for the task type. */
+  private static void awaitWorkers(String taskType, int count) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    JsonArray live = null;
+    while (System.nanoTime() < deadline) {
+      live = await(node.vertx().eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject())).body()
+          .getJsonArray("response");
+      if (live.stream().filter(w -> ((JsonObject) w).getJsonArray("task_types").contains(taskType)).count() == count) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("expected " + count + " live workers for " + taskType + "; live: " + live);
+  }
 }

@@ -7,6 +7,7 @@ import io.tef.core.task.TaskDefinition;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -116,7 +117,18 @@ final class TaskCatalog {
       }
       case "delete" -> {
         String id = Fields.requireString(message, "id");
-        yield store.delete(id).map(deleted -> {
+        if (BUILT_IN.contains(id)) {
+          throw new ValidationException(409, "id", id + " is built in: every TEF worker has it, so it cannot be deleted"
+              + " (PUT /api/task-types/" + id + " replaces its definition)");
+        }
+        yield liveWorkers(id).compose(names -> {
+          if (!names.isEmpty()) {
+            throw new ValidationException(409, "id", names.size() + " live worker" + (names.size() > 1 ? "s run " : " runs ") + id
+                + " (" + String.join(", ", names.subList(0, Math.min(5, names.size()))) + (names.size() > 5 ? ", ..." : "")
+                + "); stop " + (names.size() > 1 ? "them" : "it") + " before deleting the type");
+          }
+          return store.delete(id);
+        }).map(deleted -> {
           if (!deleted) {
             throw new ValidationException(404, "id", "no task type '" + id + "' (built-ins cannot be deleted)");
           }
@@ -128,6 +140,23 @@ final class TaskCatalog {
       }
       default -> throw new ValidationException("op", "unknown task type operation '" + op + "'; one of put, get, delete, list");
     };
+  }
+
+  /**
+   * The live workers that run a task type, as the collective knows them (it hears every
+   * registration in the cluster; this registry only its own). No answer fails the delete:
+   * better refused than a type taken from under its workers.
+   */
+  private Future<List<String>> liveWorkers(String taskType) {
+    return vertx.eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject(), new DeliveryOptions().setSendTimeout(5000))
+        .recover(err -> Future.failedFuture(new ValidationException(503, "id",
+            "cannot tell whether live workers run " + taskType + ": the collective did not answer (" + err.getMessage() + "); try again")))
+        .map(reply -> reply.body().getJsonArray("response", new JsonArray()).stream()
+            .map(JsonObject.class::cast)
+            .filter(w -> w.getJsonArray("task_types", new JsonArray()).contains(taskType))
+            .map(w -> w.getString("name"))
+            .sorted()
+            .toList());
   }
 
   /** Another registry changed a definition. */

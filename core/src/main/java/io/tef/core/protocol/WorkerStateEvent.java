@@ -27,8 +27,14 @@ public record WorkerStateEvent(String id, String group, Kind event, Instant at, 
   public static final String NAME_PATTERN = "[A-Za-z0-9_.:@-]{1,200}";
   /** A history entry is a line of text, not a payload: the record holds 50 of each kind. */
   public static final int MAX_CONTENT_CHARS = 4096;
+  private static final java.util.Set<String> FIELDS = java.util.Set.of("id", "group", "event", "at", "content");
 
   public static WorkerStateEvent fromJson(JsonObject json) {
+    for (String key : json.fieldNames()) {
+      if (!FIELDS.contains(key)) {
+        throw new ValidationException(key, "unknown field; an event has id, group, event, at, content");
+      }
+    }
     String id = Fields.requireString(json, "id");
     if (!id.matches(NAME_PATTERN)) {
       throw new ValidationException("id", "must be 1 to 200 characters of letters, digits and _ . : @ -, got '" + id + "'");
