@@ -4,7 +4,6 @@ import io.tef.core.Addresses;
 import io.tef.core.protocol.DispatcherState;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -9,7 +9,6 @@ import io.tef.core.task.ValidationException;
 import io.tef.core.tasker.TaskerRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
