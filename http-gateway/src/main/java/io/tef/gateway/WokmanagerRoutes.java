@@ -6,7 +6,6 @@ import io.tef.core.protocol.Replies;
 import io.tef.core.protocol.WorkerStateEvent;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
