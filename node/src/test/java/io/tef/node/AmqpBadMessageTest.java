@@ -101,6 +101,18 @@ class AmqpBadMessageTest extends SharedNodeTest {
     assertEquals("completed", events.await("after-bad").getString("state"));
   }
 
+  /** The TEF Manager README's example, sent as is: refused as malformed JSON, with where the parser stopped. */
+  @Test
+  void theReadmeEnvelopeIsMalformedJsonAndTheReasonSaysWhere() throws Exception {
+    broker.send(broker.prefix() + ".task_queue.control", OriginalTef.README_ENVELOPE, replies.name(), "readme");
+    String error = replies.await("readme").getString("error");
+    assertTrue(error.startsWith("malformed JSON: Unrecognized token 'number_of_seconds'"), error);
+    assertTrue(error.endsWith(OriginalTef.README_ENVELOPE_AT), error);
+    Delivery d = AmqpBroker.next(deadLetters, "the README envelope");
+    assertEquals(OriginalTef.README_ENVELOPE, new String(d.getBody(), StandardCharsets.UTF_8));
+    assertEquals(error, d.getProperties().getHeaders().get(AmqpNames.REASON_HEADER).toString());
+  }
+
   @Test
   void aResultTheBridgeCannotPlaceIsDeadLettered() throws Exception {
     // A worker type's results exchange exists once a worker of that type said its status.

@@ -67,6 +67,17 @@ class BadInputTest extends SharedNodeTest {
     assertNothingStored();
   }
 
+  /** The TEF Manager README's example envelope: the same error as on the AMQP door, with where the parser stopped. */
+  @Test
+  void theReadmeEnvelopeIsMalformedJsonAndTheErrorSaysWhere() throws Exception {
+    HttpResponse<Buffer> r = http.post("/api/tasks", OriginalTef.README_ENVELOPE);
+    assertEquals(400, r.statusCode(), r.bodyAsString());
+    String error = r.bodyAsJsonObject().getString("error");
+    assertTrue(error.startsWith("malformed JSON: Unrecognized token 'number_of_seconds'"), error);
+    assertTrue(error.endsWith(OriginalTef.README_ENVELOPE_AT), error);
+    assertNothingStored();
+  }
+
   @Test
   void anEmptyBodyIsRefused() throws Exception {
     HttpResponse<Buffer> r = http.post("/api/tasks", "");

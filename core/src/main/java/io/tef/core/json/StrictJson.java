@@ -1,6 +1,9 @@
 package io.tef.core.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -47,13 +50,15 @@ public final class StrictJson {
       throw new ValidationException(413, null, "the body is " + body.length() + " bytes; at most " + limits.maxBytes() + " are accepted (limits.max_bytes)");
     }
     Object value;
+    JsonParser parser = null;
     try {
+      parser = factory.createParser(body.getBytes());
       // fromParser reads one value, refuses anything after it and closes the parser.
-      value = JacksonCodec.fromParser(factory.createParser(body.getBytes()), Object.class);
+      value = JacksonCodec.fromParser(parser, Object.class);
     } catch (DecodeException e) {
-      throw malformed(e.getCause() != null ? e.getCause() : e);
+      throw malformed(e.getCause() != null ? e.getCause() : e, parser);
     } catch (IOException e) {
-      throw malformed(e);
+      throw malformed(e, parser);
     }
     limits.check(value, null);
     return value;
@@ -68,12 +73,22 @@ public final class StrictJson {
     return o;
   }
 
-  private static ValidationException malformed(Throwable e) {
-    if (e instanceof StreamConstraintsException c) {
-      return new ValidationException(null, "the body exceeds a limit: " + firstLine(c.getOriginalMessage()));
+  /**
+   * The parser's complaint with where it stopped, as Jackson counts it: "malformed JSON: Unrecognized
+   * token 'x': ... (line 7, column 33)". Trailing content is reported by Vert.x without a location;
+   * then the parser's own position is used.
+   */
+  private static ValidationException malformed(Throwable e, JsonParser parser) {
+    JsonLocation at = e instanceof JsonProcessingException j ? j.getLocation() : null;
+    if (at == null && parser != null) {
+      at = parser.currentLocation();
     }
-    String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-    return new ValidationException(null, "malformed JSON: " + firstLine(m));
+    String where = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    if (e instanceof StreamConstraintsException c) {
+      return new ValidationException(null, "the body exceeds a limit: " + firstLine(c.getOriginalMessage()) + where);
+    }
+    String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return new ValidationException(null, "malformed JSON: " + firstLine(m) + where);
   }
 
   private static String firstLine(String s) {

@@ -58,4 +58,28 @@ class StrictJsonTest {
     // A pair is one character, not a lone half.
     assertEquals("a\uD83D\uDE00", json.object(Buffer.buffer("{\"s\": \"a\\ud83d\\ude00\"}"), "object").getString("s"));
   }
+
+  /** The TEF Manager README's example envelope, placeholder and all: the error says where the parser stopped. */
+  static final String SEED_ENVELOPE = """
+      {
+        "type": "task",
+        "task_type": "echo",
+        "guid": "a_guid",
+        "priority": 5,
+        "resources": "pipe|delimited|list",
+        "time_limit": number_of_seconds,
+        "task_data": "ew0KICAibWVzc2FnZSI6ICJIZWxsbyBXb3JsZCINCn0=",
+        "suite_guid": "a_guid"
+      }
+      """;
+
+  @Test
+  void malformedJsonSaysWhereTheParserStopped() {
+    ValidationException seed = refused(SEED_ENVELOPE);
+    assertTrue(seed.getMessage().startsWith("malformed JSON: Unrecognized token 'number_of_seconds'"), seed.getMessage());
+    assertTrue(seed.getMessage().endsWith("(line 7, column 35)"), seed.getMessage());
+    assertTrue(refused("{\"a\": 1,}").getMessage().endsWith("(line 1, column 9)"), refused("{\"a\": 1,}").getMessage());
+    ValidationException trailing = refused("{\"a\": 1}\n{\"b\": 2}");
+    assertTrue(trailing.getMessage().contains("(line 2, column"), trailing.getMessage());
+  }
 }
