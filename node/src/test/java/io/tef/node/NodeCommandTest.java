@@ -2,10 +2,16 @@ package io.tef.node;
 
 import io.tef.node.cli.TefCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,5 +59,39 @@ class NodeCommandTest {
     Run port = run("node", "--http-port", "eighty");
     assertEquals(2, port.exit());
     assertTrue(port.err().contains("--http-port"), port.err());
+  }
+
+  /** A list key takes a,b or [a, b]: each element arrives on its own (here the second one is refused by name). */
+  @Test
+  void aListOnTheCommandLineReachesTheConfigurationAsAList() {
+    for (String value : new String[] {"deploy,api", "[deploy,api]", "[deploy, api]"}) {
+      Run r = run("node", "--set", "tasker.task_types=" + value);
+      assertEquals(2, r.exit(), r.err());
+      assertTrue(r.err().contains("tasker.task_types[1]") && r.err().contains("'api'"), value + ": " + r.err());
+    }
+  }
+
+  @TempDir
+  Path dataDir;
+
+  /** A node started with a list and a map on the command line runs with them. */
+  @Test
+  void aNodeStartsWithListsAndMapsGivenOnTheCommandLine() throws Exception {
+    try (NodeProcess node = NodeProcess.start(dataDir, "--set", "tasker.task_types=[deploy,backup]",
+        "--set", "resources={db: {limit: 1}}", "--set", "node.roles=dispatcher,collective,registry,gateway")) {
+      int port = node.awaitReady();
+      HttpClient client = HttpClient.newHttpClient();
+      for (String type : new String[] {"deploy", "backup"}) {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + type + "/nope")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode(), r.body());
+        assertTrue(r.body().contains("no " + type + " task with id or identifier nope"), "tasker's route for " + type + ": " + r.body());
+      }
+      HttpResponse<String> db = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/resources/db")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, db.statusCode(), db.body());
+      assertTrue(db.body().contains("\"limit\":1"), db.body());
+      node.terminate();
+    }
   }
 }

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,7 +90,8 @@ public final class ConfigLoader {
                                Map<String, Object> overrides) {
     JsonObject json = merged.copy();
     applyEnvironment(json, environment, env);
-    overrides.forEach((key, value) -> put(json, key, value));
+    // Command-line values come as text: read each for its key, as the environment's are.
+    overrides.forEach((key, value) -> put(json, key, value instanceof String text ? ConfigText.read(key, get(json, key), text) : value));
     json.put("env", env);
     if (get(json, "node.name") instanceof String name && name.isBlank()) {
       put(json, "node.name", defaultNodeName(environment));
@@ -153,20 +153,22 @@ public final class ConfigLoader {
     return new ConfigStoreOptions().setType("file").setFormat("yaml").setConfig(new JsonObject().put("path", path));
   }
 
-  /** Every leaf key of the configuration can be set by TEF_<KEY> with dots as underscores. */
+  /**
+   * Every leaf key of the configuration can be set by TEF_<KEY> with dots as underscores, and so
+   * can the free-form maps ({@code TEF_RESOURCES='{db: {limit: 1}}'}), read as {@link ConfigText} reads them.
+   */
   private static void applyEnvironment(JsonObject json, Map<String, String> environment, String env) {
     for (String key : leafKeys(json, "")) {
       String var = "TEF_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
       String value = environment.get(var);
       if (value != null) {
-        Object current = get(json, key);
-        put(json, key, current instanceof JsonArray ? splitList(value) : value);
+        put(json, key, ConfigText.read(key, get(json, key), value));
       }
     }
     // TEF_API_KEYS is the documented short name of TEF_AUTH_API_KEYS; the long one wins if both are set.
     String apiKeys = environment.get("TEF_API_KEYS");
     if (apiKeys != null && environment.get("TEF_AUTH_API_KEYS") == null) {
-      put(json, "auth.api_keys", splitList(apiKeys));
+      put(json, "auth.api_keys", ConfigText.read("auth.api_keys", new JsonArray(), apiKeys));
     }
     // TEF's own variables name the environment: TEF_AMQP_URL_DEV, TEF_AMQP_USER_DEV, TEF_AMQP_PASSWORD_DEV.
     // The plain TEF_AMQP_* (the seed README's name) wins when both are set.
@@ -180,15 +182,11 @@ public final class ConfigLoader {
     }
   }
 
-  private static List<String> splitList(String value) {
-    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
   private static List<String> leafKeys(JsonObject json, String prefix) {
     List<String> keys = new ArrayList<>();
     for (String k : json.fieldNames()) {
       Object v = json.getValue(k);
-      if (v instanceof JsonObject o) {
+      if (v instanceof JsonObject o && !(prefix.isEmpty() && ConfigText.FREE_MAPS.contains(k))) {
         keys.addAll(leafKeys(o, prefix + k + "."));
       } else {
         keys.add(prefix + k);

@@ -67,7 +67,7 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--name", paramLabel = "NAME", description = "This node's name (node.name; default <host>-<pid>).")
   String name;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set dispatcher.default_max_attempts=5.")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set dispatcher.default_max_attempts=5; a list as a,b or [a, b], a map as {db: {limit: 1}}.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   @Override
