@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** amqp.keepers_enabled: false: endings go to no keeper queue, and none is declared. */
+/** amqp.keepers: false: endings go to no keeper queue, and none is declared. */
 class AmqpKeepersOffTest extends SharedNodeTest {
 
   @TempDir
@@ -29,7 +29,7 @@ class AmqpKeepersOffTest extends SharedNodeTest {
   static void start() throws Exception {
     broker = AmqpBroker.require();
     Map<String, Object> settings = new HashMap<>(broker.nodeSettings());
-    settings.put("amqp.keepers_enabled", false);
+    settings.put("amqp.keepers", false);
     settings.put("node.demo_workers", 1);
     startNode(dataDir, settings);
     AmqpBroker.awaitUp(node);

@@ -24,7 +24,8 @@ import java.util.Set;
  * the newest {@code amqp.keeper_queue_max_length} endings when set), so they hold endings
  * before their keeper first starts; with no types listed nothing is declared and an ending
  * reaches the queue of its type only if a keeper declared it, so a type nobody keeps fills no
- * queue. With {@code amqp.keepers_enabled: false} nothing is published or declared.
+ * queue. Only endings in {@code amqp.keeper_states} are published, each as {@link KeeperMessage}
+ * shapes it. With {@code amqp.keepers: false} nothing is published or declared.
  */
 final class KeeperFeed {
 
@@ -37,6 +38,7 @@ final class KeeperFeed {
   private final AmqpNames names;
   private final boolean enabled;
   private final List<String> types;
+  private final List<String> states;
   private final int maxLength;
   private final JsonObject arguments;
   private final Deque<JsonObject> waiting = new ArrayDeque<>();
@@ -48,8 +50,9 @@ final class KeeperFeed {
     this.vertx = vertx;
     this.broker = broker;
     this.names = names;
-    this.enabled = amqp.keepersEnabled();
+    this.enabled = amqp.keepers();
     this.types = amqp.keeperTypes();
+    this.states = amqp.keeperStates();
     this.maxLength = amqp.keeperQueueMaxLength();
     // drop-head: a full queue loses its oldest ending, so a keeper that comes back finds the newest.
     this.arguments = maxLength > 0 ? new JsonObject().put("x-max-length", maxLength).put("x-overflow", "drop-head") : new JsonObject();
@@ -65,7 +68,7 @@ final class KeeperFeed {
 
   void onTaskEnded(JsonObject task) {
     String type = task == null ? null : task.getString("task_type");
-    if (!enabled || type == null || (!types.isEmpty() && !types.contains(type))) {
+    if (!enabled || type == null || (!types.isEmpty() && !types.contains(type)) || !states.contains(task.getString("state"))) {
       return;
     }
     if (waiting.size() >= MAX_WAITING) {
@@ -94,7 +97,7 @@ final class KeeperFeed {
     String queue = names.keeperQueue(task.getString("task_type"));
     Future<Void> declared = types.isEmpty() ? Future.succeededFuture() : declare(queue);
     declared
-        .compose(v -> broker.publish("", queue, Settler.persistentJson(), Buffer.buffer(task.encode())))
+        .compose(v -> broker.publish("", queue, Settler.persistentJson(), Buffer.buffer(KeeperMessage.of(task).encode())))
         .onComplete(ar -> {
           sending = false;
           if (ar.succeeded()) {

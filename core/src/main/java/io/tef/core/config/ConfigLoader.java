@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
 
   public static final String DEFAULTS = "tef-defaults.yaml";
+  /** Keys an earlier TEF knew under another name: the error names the new one. */
+  private static final Map<String, String> RENAMED = Map.of("amqp.keepers_enabled", "amqp.keepers");
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -227,6 +229,9 @@ public final class ConfigLoader {
     String key = jme.getPath().stream()
         .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
         .collect(Collectors.joining(".")).replace(".[", "[");
+    if (jme instanceof UnrecognizedPropertyException && RENAMED.containsKey(key)) {
+      return new ConfigException(key, "was renamed " + RENAMED.get(key) + " (from " + source + ", TEF_* variables or the command line)", e);
+    }
     if (jme instanceof UnrecognizedPropertyException u) {
       String known = u.getKnownPropertyIds() == null ? "" : "; known keys here: "
           + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));

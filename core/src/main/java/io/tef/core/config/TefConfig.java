@@ -128,14 +128,20 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
    *
    * @param env            the {@code <env>} of the names {@code tef.<env>.*}; empty: TEF_ENV
    * @param keeperTypes    task types whose endings go to {@code tef.<env>.keeper.<type>}; empty: every type that ends
-   * @param keepersEnabled false: no ending is published to a keeper queue and none is declared
+   * @param keepers        false: no ending is published to a keeper queue and none is declared
+   * @param keeperStates   the terminal states whose endings keepers get (default all three; TEF's
+   *                       keepers saw completed and failed ones only)
    * @param keeperQueueMaxLength a keeper queue keeps the newest this many endings ({@code x-max-length},
    *                       {@code x-overflow: drop-head}); 0: declared without a bound, as TEF did
    * @param requeueDelayMs a message that cannot be handled right now (no dispatcher) goes back to its queue after this
    * @param reconnectMaxMs the longest wait between two connection attempts (the wait doubles from 500 ms)
    */
   public record Amqp(String url, String user, String password, String env, int prefetch, List<String> keeperTypes,
-                     boolean keepersEnabled, int keeperQueueMaxLength, long requeueDelayMs, long reconnectMaxMs) {
+                     boolean keepers, List<String> keeperStates, int keeperQueueMaxLength, long requeueDelayMs,
+                     long reconnectMaxMs) {
+
+    /** The states an ending may have: a keeper gets only terminal ones. */
+    public static final List<String> TERMINAL_STATES = List.of("completed", "failed", "cancelled");
 
     public boolean enabled() {
       return url != null && !url.isBlank();
@@ -272,8 +278,15 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
       String t = amqp.keeperTypes().get(i);
       require(t != null && t.matches("[A-Za-z0-9_.:-]{1,100}"), "amqp.keeper_types[" + i + "]", "must be a task type (letters, digits, _ . : -), got '" + t + "'");
     }
-    require(amqp.keepersEnabled() || amqp.keeperTypes().isEmpty(), "amqp.keeper_types",
-        "names keeper types while amqp.keepers_enabled is false; leave one of them out");
+    require(amqp.keepers() || amqp.keeperTypes().isEmpty(), "amqp.keeper_types",
+        "names keeper types while amqp.keepers is false; leave one of them out");
+    require(amqp.keeperStates() != null && !amqp.keeperStates().isEmpty(), "amqp.keeper_states",
+        "must list the states keepers get, some of " + Amqp.TERMINAL_STATES + " (amqp.keepers: false sends none)");
+    for (int i = 0; i < amqp.keeperStates().size(); i++) {
+      String state = amqp.keeperStates().get(i);
+      require(Amqp.TERMINAL_STATES.contains(state) && amqp.keeperStates().indexOf(state) == i, "amqp.keeper_states[" + i + "]",
+          "must be one of " + Amqp.TERMINAL_STATES + ", each once, got '" + state + "'");
+    }
     require(amqp.keeperQueueMaxLength() >= 0, "amqp.keeper_queue_max_length",
         "must be 0 (no bound) or the number of endings a keeper queue keeps, got " + amqp.keeperQueueMaxLength());
     require(amqp.requeueDelayMs() >= 0, "amqp.requeue_delay_ms", "must not be negative, got " + amqp.requeueDelayMs());
