@@ -139,6 +139,11 @@ public final class CollectiveVerticle extends VerticleBase {
       WorkerStatus s = WorkerStatus.fromJson(Fields.object(m.body()));
       WorkerEntry w = workers.get(s.name());
       boolean known = w != null && w.alive() && (s.instance() == null || s.instance().equals(w.instance));
+      if (!known && "offline".equals(s.status())) {
+        // Offline already (timed out, removed, never known, or an instance since replaced): TEF's no-op.
+        m.reply(new JsonObject().put("ok", true));
+        return;
+      }
       if (!known) {
         w = registerFromStatus(s, w);
       }
@@ -171,7 +176,7 @@ public final class CollectiveVerticle extends VerticleBase {
    * that the worker goes through the registry again.
    */
   private WorkerEntry registerFromStatus(WorkerStatus s, WorkerEntry w) {
-    if (s.namedTaskTypes().isEmpty() || "offline".equals(s.status())) {
+    if (s.namedTaskTypes().isEmpty()) {
       throw new ValidationException(404, "name", "unknown worker '" + s.name()
           + "': register on " + Addresses.REGISTRY_REGISTER + " first, or name its worker_type in the status");
     }
