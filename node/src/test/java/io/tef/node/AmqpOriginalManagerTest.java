@@ -110,6 +110,34 @@ class AmqpOriginalManagerTest extends SharedNodeTest {
     assertEquals(404, http.get("/api/workers/worker_foo").statusCode());
   }
 
+  /** tef-manager's spec task carries "data", a field TEF does not read: kept under extra, shown, and sent to the worker. */
+  @Test
+  void theSpecsTaskWithAnExtraFieldIsTakenAndKeepsIt() throws Exception {
+    JsonObject extra = new JsonObject().put("data", "manager test suite");
+    broker.forget(broker.prefix() + ".manager.type_foo.results");
+    broker.forgetExchange(broker.prefix() + ".type_foo.worker_generated_messages");
+    try (AmqpTestWorker worker = new AmqpTestWorker(AmqpBroker.URL, broker.prefix(), "foo-1", "type_foo")) {
+      JsonObject answer = ask(OriginalTef.specTask("type_foo", "task_foo"), "spec-task");
+      assertEquals(true, answer.getBoolean("response"), answer.encode());
+      assertEquals(extra, answer.getJsonObject("task").getJsonObject("extra"));
+
+      JsonObject done = events.await("task_foo");
+      assertEquals("completed", done.getString("state"), done.encode());
+      assertEquals(extra, done.getJsonObject("extra"));
+      JsonObject dispatched = worker.received.get("task_foo");
+      assertEquals(extra, dispatched.getJsonObject("extra"), "the worker is given it");
+      assertEquals("foo|bar|baz", dispatched.getString("resources"));
+      assertEquals(5, dispatched.getInteger("priority"));
+    }
+    JsonObject stored = http.get("/api/tasks/task_foo").bodyAsJsonObject();
+    assertEquals(extra, stored.getJsonObject("extra"), stored.encode());
+
+    // The REST door keeps refusing fields an envelope does not have.
+    var refused = http.post("/api/tasks", OriginalTef.specTask("type_foo", "task_foo_rest"));
+    assertEquals(400, refused.statusCode());
+    assertEquals("data", refused.bodyAsJsonObject().getString("field"));
+  }
+
   private interface Probe {
     void run(Channel channel) throws IOException;
   }

@@ -34,6 +34,8 @@ final class AmqpTestWorker implements AutoCloseable {
   final AtomicInteger redeliveriesSkipped = new AtomicInteger();
   /** Task messages that came marked {@code "resent": true} (the bridge sent again a dispatch it never saw confirmed). */
   final AtomicInteger resentSeen = new AtomicInteger();
+  /** guid to the task message as it last arrived. */
+  final ConcurrentHashMap<String, JsonObject> received = new ConcurrentHashMap<>();
   /** guid#attempt to the result this worker published for it. */
   private final ConcurrentHashMap<String, JsonObject> results = new ConcurrentHashMap<>();
   private final String prefix;
@@ -63,6 +65,7 @@ final class AmqpTestWorker implements AutoCloseable {
       JsonObject task = new JsonObject(new String(d.getBody(), StandardCharsets.UTF_8));
       if ("task".equals(task.getString("type"))) {
         String key = task.getString("guid") + "#" + task.getInteger("attempt");
+        received.put(task.getString("guid"), task);
         if (task.getBoolean("resent", false)) {
           resentSeen.incrementAndGet();
         }

@@ -3,6 +3,7 @@ package io.tef.bridge;
 import io.tef.core.Addresses;
 import io.tef.core.protocol.Replies;
 import io.tef.core.protocol.WorkerStatus;
+import io.tef.core.task.TaskEnvelope;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,7 +53,15 @@ final class ManagerInbox {
       return;
     }
     Future<Void> ready = Future.succeededFuture();
-    if ("worker_status".equals(type)) {
+    if ("task".equals(type)) {
+      // TEF's manager ignored fields it did not know (its own specs send "data"): they are kept, under extra.
+      try {
+        body = TaskEnvelope.keepingUnknownFields(body);
+      } catch (ValidationException e) {
+        settler.reject(d, e.field() + ": " + e.getMessage() + " (" + e.status() + ")", e.field());
+        return;
+      }
+    } else if ("worker_status".equals(type)) {
       // Read as the collective reads it, so a name the broker or the bus cannot hold never reaches either.
       WorkerStatus status;
       try {
@@ -64,7 +73,8 @@ final class ManagerInbox {
       // A worker naming its queue is served on its event-bus address before the collective can announce it.
       ready = workers.learn(status).otherwiseEmpty();
     }
-    ready.compose(v -> vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS)))
+    JsonObject message = body;
+    ready.compose(v -> vertx.eventBus().<JsonObject>request(address, message, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS)))
         .onSuccess(reply -> settler.answer(d, answer(type, reply.body())))
         .onFailure(err -> {
           int status = Replies.status(err);

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * One task, as the store keeps it. Immutable: every state change is a method that returns the
- * next value, so each transition is named and testable.
+ * next value, so each transition is named and testable. {@code extra}: the fields of a TEF envelope
+ * that TEF does not read, kept as they came (null when there were none).
  */
 public record Task(
     String guid,
@@ -35,7 +36,8 @@ public record Task(
     String lastModifiedBy,
     List<JsonObject> logs,
     Repeat repeat,
-    String owner) {
+    String owner,
+    JsonObject extra) {
 
   /** Log lines kept per task; older lines are dropped first. */
   public static final int MAX_LOGS = 100;
@@ -49,33 +51,33 @@ public record Task(
   public Task withOwner(String dispatcher) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, dispatcher);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, dispatcher, extra);
   }
 
   /** A freshly accepted task: queued, attempt 0, due at its run_at (now when none was given). */
   public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy, String owner) {
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(),
         e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, null,
-        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat(), owner);
+        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat(), owner, e.extra());
   }
 
   /** Given to a worker: the attempt number goes up and fences every older attempt. */
   public Task dispatched(String workerName, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, failReason,
-        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
+        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
   public Task working(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.WORKING, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat, owner);
+        createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
   public Task completed(Object taskResult, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra);
   }
 
   /** A failed attempt: counted, and either retried at {@code retryAt} or failed for good. */
@@ -83,14 +85,14 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, reason,
-        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat, owner);
+        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat, owner, extra);
   }
 
   /** A progress report, clamped to 0..100. */
   public Task withProgress(int percent) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, Math.max(0, Math.min(100, percent)), result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, owner);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, owner, extra);
   }
 
   /** A log line from the worker; only the newest {@link #MAX_LOGS} are kept. */
@@ -99,21 +101,21 @@ public record Task(
     next.add(line);
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat, owner);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat, owner, extra);
   }
 
   /** Held with its suite: not dispatched until the suite is made ready again. */
   public Task paused(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.PAUSED, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
   /** Cancelled by a client: terminal, whatever state it was in. */
   public Task cancelled(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.CANCELLED, attempt, worker, progress, result, failCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra);
   }
 
   /**
@@ -123,7 +125,7 @@ public record Task(
   public Task nextRun(Instant next, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, result, 0, failReason,
-        createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
+        createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
   /**
@@ -134,13 +136,13 @@ public record Task(
     boolean again = state.terminal();
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(), e.taskData(), e.suiteGuid(),
         again ? TaskState.QUEUED : state, attempt, again ? null : worker, again ? 0 : progress, again ? null : result,
-        again ? 0 : failCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner);
+        again ? 0 : failCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner, e.extra());
   }
 
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */
   public Task requeued(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, null, failCount, failReason,
-        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner);
+        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 }

@@ -11,14 +11,16 @@ import java.util.regex.Pattern;
 
 /**
  * A TEF envelope that passed validation. {@link #parse} is the one mapping from wire JSON to a task
- * request; REST, the event bus and AMQP all go through it.
+ * request; REST, the event bus and AMQP all go through it. {@code extra} holds fields TEF does not
+ * read, kept on the task as they came: the AMQP door moves a TEF client's unknown fields there
+ * ({@link #keepingUnknownFields}), where every other door refuses them.
  */
 public record TaskEnvelope(String guid, String taskType, int priority, List<String> resources,
                            int timeLimit, int maxAttempts, Object taskData, String suiteGuid, Object runAt,
-                           Repeat repeat, boolean keyed) {
+                           Repeat repeat, boolean keyed, JsonObject extra) {
 
   private static final Set<String> FIELDS = Set.of("type", "task_type", "guid", "priority", "resources",
-      "time_limit", "max_attempts", "task_data", "suite_guid", "run_at", "repeat_every", "repeat_timezone", "unique");
+      "time_limit", "max_attempts", "task_data", "suite_guid", "run_at", "repeat_every", "repeat_timezone", "unique", "extra");
   /** Task types and resource names become parts of addresses and queue names, so keep them plain. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
   /**
@@ -40,7 +42,8 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     limits.check(json, null);
     for (String key : json.fieldNames()) {
       if (!FIELDS.contains(key)) {
-        throw new ValidationException(key, "unknown field '" + key + "'; a task envelope has " + String.join(", ", FIELDS.stream().sorted().toList()));
+        throw new ValidationException(key, "unknown field '" + key + "'; a task envelope has " + String.join(", ", FIELDS.stream().sorted().toList())
+            + " (fields of your own go inside extra)");
       }
     }
     Object type = json.getValue("type");
@@ -69,8 +72,39 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
       guid = "single:" + taskType;
       keyed = true;
     }
+    Object extra = json.getValue("extra");
+    if (extra != null && !(extra instanceof JsonObject)) {
+      throw new ValidationException("extra", "must be a JSON object of fields kept with the task");
+    }
     return new TaskEnvelope(guid, taskType, priority, resources(json), timeLimit, maxAttempts,
-        json.getValue("task_data"), suiteGuid, runAt, repeat, keyed);
+        json.getValue("task_data"), suiteGuid, runAt, repeat, keyed, extra == null ? null : (JsonObject) extra);
+  }
+
+  /**
+   * TEF's manager stored what it knew of an envelope and ignored the rest (its own specs send a
+   * {@code data} field). For that door: a copy with every field an envelope does not have moved into
+   * {@code extra}, beside what an {@code extra} object of the message holds; a field given both ways
+   * is refused naming it. Nothing else changes, so the envelope is then read as at every door.
+   */
+  public static JsonObject keepingUnknownFields(JsonObject json) {
+    JsonObject out = new JsonObject();
+    JsonObject unknown = new JsonObject();
+    json.forEach(e -> (FIELDS.contains(e.getKey()) ? out : unknown).put(e.getKey(), e.getValue()));
+    if (unknown.isEmpty()) {
+      return json;
+    }
+    Object given = out.getValue("extra");
+    if (given != null && !(given instanceof JsonObject)) {
+      return json.copy(); // parse refuses it, naming extra
+    }
+    JsonObject extra = given == null ? new JsonObject() : ((JsonObject) given).copy();
+    for (String key : unknown.fieldNames()) {
+      if (extra.containsKey(key)) {
+        throw new ValidationException("extra." + key, "given both as a field of the envelope and inside extra");
+      }
+      extra.put(key, unknown.getValue(key));
+    }
+    return out.put("extra", extra);
   }
 
   /** The unique key as one string, the same whatever the order of an object's fields. */

@@ -50,6 +50,7 @@ public final class TaskJson {
     doc.getMap().values().removeIf(java.util.Objects::isNull);
     StoredJson.put(doc, "data", t.data());
     StoredJson.put(doc, "result", t.result());
+    StoredJson.put(doc, "extra", t.extra());
     return doc;
   }
 
@@ -73,7 +74,7 @@ public final class TaskJson {
         instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),
         d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")),
         d.getString("repeatInterval") == null ? null : new Repeat(d.getString("repeatInterval"), d.getString("repeatTimezone")),
-        d.getString("owner"));
+        d.getString("owner"), StoredJson.get(d, "extra") instanceof JsonObject extra ? extra : null);
   }
 
   /** The task as REST, AMQP and the event bus show it. */
@@ -103,7 +104,8 @@ public final class TaskJson {
         .put("failed_at", iso(t.failedAt()))
         .put("repeat_every", t.repeat() == null ? null : t.repeat().every())
         .put("repeat_timezone", t.repeat() == null ? null : t.repeat().timezone())
-        .put("dispatcher", t.owner());
+        .put("dispatcher", t.owner())
+        .put("extra", t.extra());
   }
 
   private static List<JsonObject> logs(JsonArray a) {

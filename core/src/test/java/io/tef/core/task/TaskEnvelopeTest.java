@@ -133,4 +133,31 @@ class TaskEnvelopeTest {
     TaskEnvelope repeating = TaskEnvelope.parse(new io.vertx.core.json.JsonObject("{\"task_type\": \"report\", \"repeat_every\": \"1 hour\"}"), d);
     org.junit.jupiter.api.Assertions.assertEquals("single:report", repeating.guid(), "Agenda's single: one document per repeating type");
   }
+
+  /** tef-manager's spec envelope has a field TEF does not read: the AMQP door keeps it under extra, the others refuse it. */
+  @Test
+  void unknownFieldsAreKeptUnderExtraOnlyWhenTheDoorAsksForIt() {
+    JsonObject spec = new JsonObject().put("type", "task").put("task_type", "type_foo").put("guid", "task_foo")
+        .put("priority", 5).put("data", "manager test suite");
+    ValidationException strict = assertThrows(ValidationException.class, () -> TaskEnvelope.parse(spec, TaskDefaults.TEF));
+    assertEquals("data", strict.field());
+
+    JsonObject kept = TaskEnvelope.keepingUnknownFields(spec);
+    assertEquals(new JsonObject().put("data", "manager test suite"), kept.getJsonObject("extra"));
+    assertNull(kept.getValue("data"));
+    TaskEnvelope e = TaskEnvelope.parse(kept, TaskDefaults.TEF);
+    assertEquals(new JsonObject().put("data", "manager test suite"), e.extra());
+    assertEquals(5, e.priority());
+    assertTrue(TaskEnvelope.keepingUnknownFields(new JsonObject().put("task_type", "t")).fieldNames().equals(java.util.Set.of("task_type")),
+        "nothing to keep: nothing added");
+
+    JsonObject both = spec.copy().put("extra", new JsonObject().put("mine", 1));
+    assertEquals(new JsonObject().put("mine", 1).put("data", "manager test suite"), TaskEnvelope.keepingUnknownFields(both).getJsonObject("extra"));
+    ValidationException twice = assertThrows(ValidationException.class,
+        () -> TaskEnvelope.keepingUnknownFields(spec.copy().put("extra", new JsonObject().put("data", 2))));
+    assertEquals("extra.data", twice.field());
+    ValidationException notObject = assertThrows(ValidationException.class,
+        () -> TaskEnvelope.parse(new JsonObject().put("task_type", "t").put("extra", "x"), TaskDefaults.TEF));
+    assertEquals("extra", notObject.field());
+  }
 }

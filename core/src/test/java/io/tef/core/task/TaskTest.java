@@ -58,4 +58,15 @@ class TaskTest {
     assertEquals(T0.toString(), view.getString("created_at"));
     assertEquals(0, view.getInteger("fail_count"));
   }
+
+  /** Fields kept under extra stay with the task through its transitions, in the store and in the view. */
+  @Test
+  void extraFieldsAreKeptInTheDocumentAndShownInTheView() {
+    JsonObject extra = new JsonObject().put("data", "manager test suite").put("$odd", new JsonObject().put("a.b", 1));
+    TaskEnvelope e = TaskEnvelope.parse(new JsonObject().put("task_type", "echo").put("extra", extra), TaskDefaults.TEF);
+    Task done = Task.accepted(e, "g", T0, "n", "n/1").dispatched("w", T0, "n").completed(1, T0, "w");
+    assertEquals(extra, TaskJson.fromDocument(TaskJson.toDocument(done)).extra());
+    assertEquals(extra, TaskJson.toView(done).getJsonObject("extra"));
+    assertNull(TaskJson.toView(accepted()).getValue("extra"));
+  }
 }
