@@ -17,6 +17,7 @@ import net.jqwik.api.Tuple;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +29,12 @@ import java.util.concurrent.TimeUnit;
 final class EventBusDoor {
 
   private final FuzzNode node;
+  /** Threads that wait for answers (the common pool has one thread on two cores). */
+  private static final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(25, r -> {
+    Thread t = new Thread(r, "bus-fuzz");
+    t.setDaemon(true);
+    return t;
+  });
 
   EventBusDoor(FuzzNode node) {
     this.node = node;
@@ -218,30 +225,48 @@ final class EventBusDoor {
     Iterator<Request> requests = Gen.stream(request());
     for (int done = 0; done < n; ) {
       judge.beginBatch();
-      for (int i = 0; i < RestDoor.BATCH && done < n; i++, done++) {
-        send(judge, requests.next(), Judge.Expect.SAFE);
+      // 25 in flight at a time (an unanswered one costs the whole timeout), judged in order.
+      for (int i = 0; i < RestDoor.BATCH && done < n; ) {
+        List<Request> chunk = new java.util.ArrayList<>();
+        List<CompletableFuture<Judge.Outcome>> outcomes = new java.util.ArrayList<>();
+        for (int k = 0; k < 25 && i < RestDoor.BATCH && done < n; k++, i++, done++) {
+          Request r = requests.next();
+          chunk.add(r);
+          outcomes.add(CompletableFuture.supplyAsync(() -> ask(r), pool));
+        }
+        for (int k = 0; k < chunk.size(); k++) {
+          record(judge, chunk.get(k), outcomes.get(k).get(), Judge.Expect.SAFE);
+        }
       }
       judge.endBatch();
     }
   }
 
   void send(Judge judge, Request r, Judge.Expect expect) throws Exception {
-    String target = (r.publish() ? "publish " : "") + r.address();
-    if (r.publish()) {
-      node.vertx.eventBus().publish(r.address(), r.body());
-      // No answer is due; the batch's health check judges what it did.
+    record(judge, r, ask(r), expect);
+  }
+
+  private void record(Judge judge, Request r, Judge.Outcome o, Judge.Expect expect) throws Exception {
+    if (o == null) {
+      // Published (no answer is due; the batch's health check judges what it did), or refused by this JVM's bus (no codec).
       judge.door.inputs.incrementAndGet();
       judge.door.count(Figures.Answer.OTHER);
       return;
+    }
+    judge.judge((r.publish() ? "publish " : "") + r.address(), r.label(), o, r.taskData(), r.guid(), expect);
+  }
+
+  /** Sends one request and waits for its answer; null when nothing is due. */
+  private Judge.Outcome ask(Request r) {
+    if (r.publish()) {
+      node.vertx.eventBus().publish(r.address(), r.body());
+      return null;
     }
     Future<io.vertx.core.eventbus.Message<Object>> f;
     try {
       f = node.vertx.eventBus().request(r.address(), r.body(), new DeliveryOptions().setSendTimeout(Chaos.ANSWER_TIMEOUT_MS));
     } catch (RuntimeException e) {
-      // The bus of this JVM refused to send it (no codec): not the node's doing.
-      judge.door.inputs.incrementAndGet();
-      judge.door.count(Figures.Answer.OTHER);
-      return;
+      return null;
     }
     Judge.Outcome o;
     try {
@@ -267,7 +292,10 @@ final class EventBusDoor {
       }
     } catch (java.util.concurrent.TimeoutException e) {
       o = Judge.Outcome.unanswered("no reply within " + Chaos.ANSWER_TIMEOUT_MS + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      o = Judge.Outcome.unanswered("interrupted");
     }
-    judge.judge(target, r.label(), o, r.taskData(), r.guid(), expect);
+    return o;
   }
 }

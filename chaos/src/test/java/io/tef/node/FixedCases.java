@@ -15,6 +15,11 @@ final class FixedCases {
   }
 
   record EnvelopeCase(String name, Gen.Envelope envelope, Judge.Expect expect) {
+
+    /** Cases about what the dispatcher does with a task once accepted: one door is enough (each costs a node when it wedges it). */
+    boolean anyDoor() {
+      return !name.startsWith("echo ");
+    }
   }
 
   /** One envelope of a type nobody runs; {@code field} set to {@code value} (JSON text). */
@@ -26,12 +31,25 @@ final class FixedCases {
     return new Gen.Envelope(f, null, "fixed");
   }
 
+  /** An echo task (the demo worker runs it) with a unique guid. */
+  static Gen.Envelope echo(String field, String value) {
+    LinkedHashMap<String, String> f = new LinkedHashMap<>();
+    f.put("task_type", "\"echo\"");
+    f.put("guid", Gen.quote("fixed-echo-" + Chaos.SEED + "-" + Gen.seq()));
+    f.put(field, value);
+    return new Gen.Envelope(f, null, "fixed");
+  }
+
   static List<EnvelopeCase> envelopes() {
     List<EnvelopeCase> out = new ArrayList<>();
     // A schedule that never comes, or comes after the end of time, must not wedge the dispatcher.
     out.add(new EnvelopeCase("repeat_every 1000000000000 days", envelope("repeat_every", "\"1000000000000 days\""), Judge.Expect.SAFE));
     out.add(new EnvelopeCase("repeat_every cron 30 February", envelope("repeat_every", "\"0 0 30 2 *\""), Judge.Expect.SAFE));
     out.add(new EnvelopeCase("run_at in 1000000000000 days", envelope("run_at", "\"in 1000000000000 days\""), Judge.Expect.SAFE));
+    out.add(new EnvelopeCase("repeat_every 9223372036854775807 weeks", envelope("repeat_every", "\"9223372036854775807 weeks\""), Judge.Expect.SAFE));
+    // The same schedules on a task the demo worker runs: its next run is computed when a run ends.
+    out.add(new EnvelopeCase("echo repeat_every 1000000000000 days", echo("repeat_every", "\"1000000000000 days\""), Judge.Expect.SAFE));
+    out.add(new EnvelopeCase("echo repeat_every cron 30 February", echo("repeat_every", "\"0 0 30 2 *\""), Judge.Expect.SAFE));
     // task_data is opaque: deep, odd numbers, $-keys, lone surrogates are kept as sent, or refused with a 4xx.
     out.add(new EnvelopeCase("task_data arrays 900 deep", envelope("task_data", "[".repeat(900) + "1" + "]".repeat(900)), Judge.Expect.SAFE));
     out.add(new EnvelopeCase("task_data objects 900 deep", envelope("task_data", "{\"a\":".repeat(900) + "1" + "}".repeat(900)), Judge.Expect.SAFE));
@@ -48,6 +66,10 @@ final class FixedCases {
     out.add(new EnvelopeCase("task_data a decimal of 23 digits", envelope("task_data", "1.2345678901234567890123"), Judge.Expect.SAFE));
     out.add(new EnvelopeCase("task_data 1e400", envelope("task_data", "1e400"), Judge.Expect.SAFE));
     out.add(new EnvelopeCase("task_data 1e-400", envelope("task_data", "1e-400"), Judge.Expect.SAFE));
+    out.add(new EnvelopeCase("task_data {$numberDecimal: 1e1000000}", envelope("task_data", "{\"$numberDecimal\":1e1000000}"), Judge.Expect.SAFE));
+    out.add(new EnvelopeCase("task_data {$timestamp: string}", envelope("task_data", "{\"$timestamp\":\"x\"}"), Judge.Expect.SAFE));
+    out.add(new EnvelopeCase("task_data {$regex: number}", envelope("task_data", "{\"$regex\":1}"), Judge.Expect.SAFE));
+    out.add(new EnvelopeCase("task_data a key with NUL", envelope("task_data", "{\"a\\u0000b\":1}"), Judge.Expect.SAFE));
     out.add(new EnvelopeCase("priority 2^63", envelope("priority", "9223372036854775808"), Judge.Expect.SAFE));
     // guids the REST door cannot address, or that break a header, are refused (or kept and addressable).
     out.add(new EnvelopeCase("guid with NUL", envelope("guid", "\"a\\u0000b\""), Judge.Expect.SAFE));

@@ -204,7 +204,7 @@ final class FuzzNode implements AutoCloseable {
     if (c.status() != 201) {
       return "the canary echo task was answered " + (c.answered() ? c.status() + " " + Printable.of(c.body(), 200) : "nothing: " + c.error());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       Reply t = get("/api/tasks/" + guid);
@@ -214,7 +214,7 @@ final class FuzzNode implements AutoCloseable {
       }
       Thread.sleep(30);
     }
-    return "the canary echo task did not complete within 15 s (last seen " + (last == null ? "nothing" : last.getString("state")) + ")";
+    return "the canary echo task did not complete within 10 s (last seen " + (last == null ? "nothing" : last.getString("state")) + ")";
   }
 
   /** The ids of every task document in the store. */

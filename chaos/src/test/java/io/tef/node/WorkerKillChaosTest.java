@@ -93,7 +93,14 @@ class WorkerKillChaosTest {
           assertTrue(w != null, "the worker that runs " + guid + " is " + victim + ", one of ours: " + workers.keySet());
           w.kill();
           startWorker(pingMs);
-          long at = rerun.get(60, TimeUnit.SECONDS);
+          long at;
+          try {
+            at = rerun.get(60, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("round " + r + ": " + guid + " (killed on " + victim + ") did not start again within 60 s; task now "
+                + http.get("/api/tasks/" + guid).bodyAsString() + "; workers " + http.get("/api/workers").bodyAsString()
+                + "; starts seen " + starts.get(guid) + "\nnode output:\n" + tail(node.output(), 60));
+          }
           rerunMs.add(TimeUnit.NANOSECONDS.toMillis(at - killedAt));
         }
 
@@ -145,6 +152,11 @@ class WorkerKillChaosTest {
       }
       Thread.sleep(50);
     }
+  }
+
+  static String tail(String text, int lines) {
+    String[] all = text.split("\n");
+    return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
   }
 
   static JsonObject awaitSuite(Http http, String suite, int n) throws Exception {
