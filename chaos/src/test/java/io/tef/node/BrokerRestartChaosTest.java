@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the bridge has reconnected and drained the queue. AmqpBrokerRestartTest restarts the broker
  * between submission and execution; this restarts it in the middle of the submissions.
  */
+@org.junit.jupiter.api.Tag("chaos")
 class BrokerRestartChaosTest {
 
   @TempDir

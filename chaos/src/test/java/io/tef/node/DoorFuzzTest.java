@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * regressions, judged by {@link Judge}. Each test fails with the list of failing inputs of its
  * door; all are also in the figures printed at the end.
  */
+@org.junit.jupiter.api.Tag("chaos")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DoorFuzzTest {
 

@@ -30,6 +30,7 @@ final class Figures {
     final AtomicLong altered = new AtomicLong();
     final AtomicLong storedUnasked = new AtomicLong();
     final AtomicLong restarts = new AtomicLong();
+    final AtomicLong late = new AtomicLong();
     final AtomicLong millis = new AtomicLong();
 
     Door(String name) {
@@ -122,7 +123,8 @@ final class Figures {
     if (message == null) {
       return "";
     }
-    String s = message.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"").replaceAll("\\d+", "#");
+    String s = message.replaceAll("class [\\w.$]+ cannot be cast to class [\\w.$]+.*", "ClassCastException")
+        .replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"").replaceAll("\\d+", "#");
     return Printable.of(s, 90);
   }
 
@@ -135,13 +137,13 @@ final class Figures {
     StringBuilder b = new StringBuilder();
     b.append("Fuzz and chaos figures, ").append(Instant.now().toString(), 0, 16).append("Z, ").append(Chaos.mode()).append("\n\n");
     if (!DOORS.isEmpty()) {
-      b.append("| door | inputs | 2xx | stored | 4xx | 5xx | unanswered | other | task_data altered | stored without 2xx | node restarts | s |\n");
-      b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      b.append("| door | inputs | 2xx | stored | 4xx | 5xx | unanswered | late | other | task_data altered | stored without 2xx | node restarts | s |\n");
+      b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Door d : DOORS.values()) {
         b.append("| ").append(d.name).append(" | ").append(d.inputs.get())
             .append(" | ").append(d.get(Answer.OK_2XX)).append(" | ").append(d.stored.get())
             .append(" | ").append(d.get(Answer.REFUSED_4XX)).append(" | ").append(d.get(Answer.ERROR_5XX))
-            .append(" | ").append(d.get(Answer.UNANSWERED)).append(" | ").append(d.get(Answer.OTHER))
+            .append(" | ").append(d.get(Answer.UNANSWERED)).append(" | ").append(d.late.get()).append(" | ").append(d.get(Answer.OTHER))
             .append(" | ").append(d.altered.get()).append(" | ").append(d.storedUnasked.get())
             .append(" | ").append(d.restarts.get()).append(" | ").append(d.millis.get() / 1000).append(" |\n");
       }

@@ -48,7 +48,11 @@ final class FuzzNode implements AutoCloseable {
   static final String TASKER_TYPE = "fzdeploy";
 
   /** An answer over HTTP: a status, or 0 when none came within the timeout (then {@code error} says what happened). */
-  record Reply(int status, String contentType, String body, String error) {
+  record Reply(int status, String contentType, String body, String error, boolean late) {
+
+    Reply(int status, String contentType, String body, String error) {
+      this(status, contentType, body, error, false);
+    }
 
     boolean answered() {
       return status > 0;
@@ -154,8 +158,20 @@ final class FuzzNode implements AutoCloseable {
     return process;
   }
 
-  /** One HTTP request; never throws. */
+  /**
+   * One HTTP request; never throws. One that gets no answer in time is sent once more (on a loaded
+   * machine an answer can be slow): an answer then is late, not missing.
+   */
   Reply request(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    Reply r = requestOnce(method, uri, headers, body);
+    if (r.answered()) {
+      return r;
+    }
+    Reply again = requestOnce(method, uri, headers, body);
+    return again.answered() ? new Reply(again.status(), again.contentType(), again.body(), null, true) : r;
+  }
+
+  private Reply requestOnce(HttpMethod method, String uri, MultiMap headers, Buffer body) {
     CompletableFuture<Reply> out = new CompletableFuture<>();
     RequestOptions o = new RequestOptions().setMethod(method).setURI(uri).setIdleTimeout(Chaos.ANSWER_TIMEOUT_MS);
     if (headers != null) {

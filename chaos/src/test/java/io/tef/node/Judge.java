@@ -22,10 +22,19 @@ final class Judge {
 
   /** What a door answered to one input, in the same terms for every door. */
   record Outcome(Figures.Answer answer, int code, String message, JsonObject task, boolean created, boolean updated,
-                 boolean errorBodyOk, String observed) {
+                 boolean errorBodyOk, String observed, boolean late) {
+
+    Outcome(Figures.Answer answer, int code, String message, JsonObject task, boolean created, boolean updated, boolean errorBodyOk, String observed) {
+      this(answer, code, message, task, created, updated, errorBodyOk, observed, false);
+    }
 
     static Outcome unanswered(String why) {
       return new Outcome(Figures.Answer.UNANSWERED, 0, why, null, false, false, true, "no answer: " + why);
+    }
+
+    /** The answer came only after the timeout (AMQP) or to the input sent a second time (REST, event bus): slow, not missing. */
+    Outcome asLate() {
+      return new Outcome(answer, code, message, task, created, updated, errorBodyOk, observed, true);
     }
   }
 
@@ -72,6 +81,9 @@ final class Judge {
   void judge(String target, String input, Outcome o, String sentTaskData, String sentGuid, Expect expect) throws Exception {
     door.inputs.incrementAndGet();
     door.count(o.answer());
+    if (o.late()) {
+      door.late.incrementAndGet();
+    }
     batchInputs.add(input);
     if (sentGuid != null) {
       inputByGuid.put(sentGuid, input);

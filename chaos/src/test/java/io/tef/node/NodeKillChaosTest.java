@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * restart every task that was answered 201 is there (the answers in flight at the kill may or may
  * not be). RestartDurabilityTest kills after the last answer; this kills in the middle of them.
  */
+@org.junit.jupiter.api.Tag("chaos")
 class NodeKillChaosTest {
 
   @TempDir

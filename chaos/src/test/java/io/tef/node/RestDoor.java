@@ -37,7 +37,7 @@ final class RestDoor {
     JsonObject task = submit && ok ? json : null;
     String observed = r.status() + " " + (r.contentType() == null ? "(no content-type)" : r.contentType()) + " " + Printable.of(r.body(), 200);
     return new Judge.Outcome(r.answerClass(), r.status(), message, task, ok && r.status() == 201, ok && r.status() == 200 && mayBeUpdate,
-        errorBodyOk, observed);
+        errorBodyOk, observed, r.late());
   }
 
   static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8", "text/plain",

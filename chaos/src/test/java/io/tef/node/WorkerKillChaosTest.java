@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every task completes, none is recorded as ended twice, and the time from the kill to the start
  * of the task's next attempt on the other worker is measured.
  */
+@org.junit.jupiter.api.Tag("chaos")
 class WorkerKillChaosTest {
 
   @TempDir
