@@ -292,5 +292,11 @@ final class FuzzNode implements AutoCloseable {
     }
     Future<Void> closed = vertx.close();
     TestNodes.await(closed);
+    // The data folders and the logs of replaced nodes; kept when -Dtef.chaos.keep=true.
+    if (!Boolean.getBoolean("tef.chaos.keep")) {
+      try (var paths = Files.walk(root)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 }
