@@ -35,9 +35,14 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(Path dataDir, String... args) throws IOException {
+    return start(dataDir, Map.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)}, with these environment variables (e.g. list keys, which --set cannot give). */
+  static NodeProcess start(Path dataDir, Map<String, String> env, String... args) throws IOException {
     List<String> all = new ArrayList<>(List.of("node", "--data-dir", dataDir.toString(), "--http-port", "0"));
     all.addAll(List.of(args));
-    return launch(all, Map.of());
+    return launch(all, env);
   }
 
   /** {@code tef worker ARGS} in its own JVM; {@link #awaitReady} answers 0 once it is registered. */
