@@ -576,7 +576,7 @@ final class Dispatcher {
       }
       case "put" -> {
         String name = io.tef.core.protocol.Fields.requireString(message, "name");
-        ResourceDefinition def = ResourceDefinition.parse(name, message.getJsonObject("definition"), zone, "");
+        ResourceDefinition def = ResourceDefinition.parse(name, io.tef.core.protocol.Fields.optionalObject(message, "definition"), zone, "");
         yield resourceStore.definition(name).compose(before -> resourceStore.put(def).map(v -> {
           gate.define(def);
           vertx.eventBus().publish(Addresses.EVENTS_RESOURCES, new JsonObject().put("event", "defined").put("definition", def.toJson()).put("owner", instance));

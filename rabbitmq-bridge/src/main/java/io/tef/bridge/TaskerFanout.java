@@ -80,8 +80,8 @@ final class TaskerFanout {
     }
     var bus = vertx.eventBus();
     return Future.all(List.of(
-        bus.<JsonObject>consumer(Addresses.TASKER_SUBMIT, this::onSubmit).completion(),
-        bus.<JsonObject>consumer(Addresses.TASKER_RESPONSES, this::onBusResponse).completion(),
+        bus.<Object>consumer(Addresses.TASKER_SUBMIT, this::onSubmit).completion(),
+        bus.<Object>consumer(Addresses.TASKER_RESPONSES, this::onBusResponse).completion(),
         bus.<JsonObject>consumer(Addresses.EVENTS_TASKER, m -> onAnswered(m.body())).completion())).mapEmpty();
   }
 
@@ -96,10 +96,10 @@ final class TaskerFanout {
     return Future.all(all).compose(v -> broker.consume(names.taskerResponses(), 50, this::onAmqpResponse));
   }
 
-  private void onSubmit(Message<JsonObject> m) {
+  private void onSubmit(Message<Object> m) {
     TaskerRequest request;
     try {
-      request = TaskerRequest.fromJson(m.body());
+      request = TaskerRequest.fromJson(io.tef.core.protocol.Fields.object(m.body()));
       if (!config.taskTypes().contains(request.type())) {
         throw new ValidationException(404, "type", "no tasker task type " + request.type() + " (tasker.task_types: " + config.taskTypes() + ")");
       }
@@ -130,6 +130,10 @@ final class TaskerFanout {
         .onFailure(err -> {
           forget(id);
           LOG.warn("tasker task {} ({} {}) not sent: {}", id, request.type(), request.identifier(), err.getMessage());
+          if (err instanceof ValidationException v) {
+            Replies.fail(m, v);
+            return;
+          }
           m.fail(503, io.tef.core.task.ErrorBody.of("the task " + id + " was not sent to " + AmqpNames.taskerExchange(request.type())
               + ": " + err.getMessage(), null).encode());
         });
@@ -183,10 +187,10 @@ final class TaskerFanout {
     }
   }
 
-  private void onBusResponse(Message<JsonObject> m) {
+  private void onBusResponse(Message<Object> m) {
     TaskerResponse response;
     try {
-      response = TaskerResponse.parse(m.body());
+      response = TaskerResponse.parse(io.tef.core.protocol.Fields.object(m.body()));
     } catch (ValidationException e) {
       Replies.fail(m, e);
       return;

@@ -106,7 +106,7 @@ final class TaskCatalog {
       }
       case "put" -> {
         String id = Fields.requireString(message, "id");
-        TaskDefinition def = TaskDefinition.parse(id, message.getJsonObject("definition"), "");
+        TaskDefinition def = TaskDefinition.parse(id, io.tef.core.protocol.Fields.optionalObject(message, "definition"), "");
         boolean created = !byId.containsKey(id);
         yield store.put(def).map(v -> {
           byId.put(id, def);

@@ -9,9 +9,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.tef.core.task.ValidationException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 
 import java.io.IOException;
 
@@ -53,12 +51,21 @@ public final class StrictJson {
     JsonParser parser = null;
     try {
       parser = factory.createParser(body.getBytes());
-      // fromParser reads one value, refuses anything after it and closes the parser.
-      value = JacksonCodec.fromParser(parser, Object.class);
-    } catch (DecodeException e) {
-      throw malformed(e.getCause() != null ? e.getCause() : e, parser);
+      parser.nextToken();
+      value = ExactValues.read(parser);
+      if (parser.nextToken() != null) {
+        throw new com.fasterxml.jackson.core.JsonParseException(parser, "Unexpected trailing token " + parser.currentToken());
+      }
     } catch (IOException e) {
       throw malformed(e, parser);
+    } finally {
+      if (parser != null) {
+        try {
+          parser.close();
+        } catch (IOException ignored) {
+          // a parser over a byte array holds nothing to release
+        }
+      }
     }
     limits.check(value, null);
     return value;
@@ -75,8 +82,7 @@ public final class StrictJson {
 
   /**
    * The parser's complaint with where it stopped, as Jackson counts it: "malformed JSON: Unrecognized
-   * token 'x': ... (line 7, column 33)". Trailing content is reported by Vert.x without a location;
-   * then the parser's own position is used.
+   * token 'x': ... (line 7, column 33)"; without a location in the error, the parser's own position.
    */
   private static ValidationException malformed(Throwable e, JsonParser parser) {
     JsonLocation at = e instanceof JsonProcessingException j ? j.getLocation() : null;

@@ -38,10 +38,20 @@ public final class Fields {
 
   public static int requireInt(JsonObject json, String field) {
     Object v = json.getValue(field);
-    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new ValidationException(field, v == null ? "is required" : "must be a whole number");
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.doubleValue() > Integer.MAX_VALUE || n.doubleValue() < Integer.MIN_VALUE) {
+      throw new ValidationException(field, v == null ? "is required" : "must be a whole number of at most 10 digits");
     }
     return n.intValue();
+  }
+
+  /** An object field, or null when absent; anything else is refused naming the field. */
+  public static JsonObject optionalObject(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (v == null || v instanceof JsonObject) {
+      return (JsonObject) v;
+    }
+    throw new ValidationException(field, "must be a JSON object");
   }
 
   public static List<String> stringList(JsonObject json, String field) {

@@ -3,6 +3,7 @@ package io.tef.core.store;
 import io.tef.core.tasker.TaskerResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.tef.core.json.StoredJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
@@ -87,9 +88,16 @@ public final class TaskerStore {
       onInsert.put("status", TaskerResponse.CREATED).put("errnr", 0).putNull("errmsg").putNull("payload").put("last_modified_time", now);
       update = new JsonObject().put("$setOnInsert", onInsert);
     } else {
-      update = new JsonObject().put("$setOnInsert", onInsert).put("$set", new JsonObject()
-          .put("status", TaskerResponse.FINISHED).put("errnr", r.errnr()).put("errmsg", r.errmsg())
-          .put("payload", r.payload()).put("last_modified_time", now));
+      JsonObject set = new JsonObject().put("status", TaskerResponse.FINISHED).put("errnr", r.errnr()).put("errmsg", r.errmsg())
+          .put("last_modified_time", now);
+      StoredJson.put(set, "payload", r.payload());
+      // The one of payload / payloadJson not set now must not linger from an earlier response.
+      JsonObject unset = new JsonObject().put(set.containsKey("payload") ? "payloadJson" : "payload", "");
+      if (r.payload() == null) {
+        set.putNull("payload");
+        unset = new JsonObject().put("payloadJson", "");
+      }
+      update = new JsonObject().put("$setOnInsert", onInsert).put("$set", set).put("$unset", unset);
     }
     return client.updateCollectionWithOptions(RESPONSES, id, update, new UpdateOptions().setUpsert(true))
         .compose(v -> client.updateCollection(TASKS, new JsonObject().put("_id", r.taskId()),
@@ -111,7 +119,7 @@ public final class TaskerStore {
           list.add(new JsonObject().put("id", doc.getString("_id"))
               .put("task_id", doc.getString("task_id")).put("endpoint", doc.getString("endpoint"))
               .put("status", doc.getString("status")).put("errnr", doc.getInteger("errnr", 0))
-              .put("errmsg", doc.getString("errmsg")).put("payload", doc.getValue("payload"))
+              .put("errmsg", doc.getString("errmsg")).put("payload", StoredJson.get(doc, "payload"))
               .put("start_time", doc.getString("start_time")).put("last_modified_time", doc.getString("last_modified_time")));
         }
       }
@@ -122,6 +130,8 @@ public final class TaskerStore {
   private static JsonObject document(JsonObject task) {
     JsonObject doc = task.copy();
     doc.put("_id", doc.remove("id"));
+    Object payload = doc.remove("payload");
+    StoredJson.put(doc, "payload", payload);
     doc.put("responders", new JsonArray());
     return doc;
   }
@@ -130,11 +140,11 @@ public final class TaskerStore {
   private static JsonObject view(JsonObject doc) {
     JsonObject v = new JsonObject().put("id", doc.getValue("_id"));
     doc.forEach(e -> {
-      if (!"_id".equals(e.getKey())) {
+      if (!"_id".equals(e.getKey()) && !"payloadJson".equals(e.getKey())) {
         v.put(e.getKey(), e.getValue());
       }
     });
-    return v;
+    return v.put("payload", StoredJson.get(doc, "payload"));
   }
 
   private static List<String> strings(JsonArray a) {

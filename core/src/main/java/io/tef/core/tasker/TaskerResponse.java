@@ -22,6 +22,10 @@ public record TaskerResponse(String taskId, String endpoint, String status, int 
     if (!(body.getValue("endpoint") instanceof String endpoint) || endpoint.isBlank()) {
       throw new ValidationException("endpoint", "endpoint is required: the answering endpoint's name");
     }
+    if (endpoint.length() > 200 || taskId.length() > 200) {
+      throw new ValidationException(taskId.length() > 200 ? "task_id" : "endpoint", "must be at most 200 characters");
+    }
+    io.tef.core.json.JsonLimits.DEFAULT.check(body.getValue("payload"), "payload");
     Object status = body.getValue("status");
     if (!CREATED.equals(status) && !FINISHED.equals(status)) {
       throw new ValidationException("status", "status must be CREATED or FINISHED, got " + status);

@@ -24,6 +24,19 @@ class StrictJsonTest {
     assertEquals("9223372036854775808", o.getJsonObject("b").getValue("c").toString());
   }
 
+  /** A double would round, overflow or underflow these: they are kept at the value written. */
+  @Test
+  void numbersKeepTheValueTheyWereWrittenWith() {
+    JsonObject o = json.object(Buffer.buffer("{\"a\": 1.2345678901234567890123, \"b\": 1e400, \"c\": 1e-400, \"d\": 0.1, \"e\": -0.0, \"f\": 2.5e3}"), "object");
+    assertEquals(new java.math.BigDecimal("1.2345678901234567890123"), o.getValue("a"));
+    assertEquals(new java.math.BigDecimal("1e400"), o.getValue("b"));
+    assertEquals(new java.math.BigDecimal("1e-400"), o.getValue("c"));
+    assertEquals(0.1, o.getValue("d"));
+    assertEquals(-0.0, o.getValue("e"));
+    assertEquals(2500.0, o.getValue("f"));
+    assertEquals(0, new java.math.BigDecimal("1e400").compareTo(new java.math.BigDecimal(io.vertx.core.json.Json.encode(o.getValue("b")))));
+  }
+
   @Test
   void refusesWhatVertxsOwnReaderAccepts() {
     assertTrue(refused("{\"a\": 1, \"a\": 2}").getMessage().contains("Duplicate field 'a'"));
@@ -53,8 +66,6 @@ class StrictJsonTest {
     ValidationException nul = refused("{\"data\": [{\"a\\u0000b\": 1}]}");
     assertEquals("data[0]", nul.field());
     assertTrue(nul.getMessage().contains("\\u0000"));
-    ValidationException infinite = refused("{\"n\": 1e400}");
-    assertEquals("n", infinite.field());
     // A pair is one character, not a lone half.
     assertEquals("a\uD83D\uDE00", json.object(Buffer.buffer("{\"s\": \"a\\ud83d\\ude00\"}"), "object").getString("s"));
   }
