@@ -45,11 +45,17 @@ public final class CollectiveVerticle extends VerticleBase {
   private MongoTaskStore store;
   private RecordWriter writer;
   private long keepOfflineNanos;
+  /** collective.ping_interval_ms: the interval of a worker that announces none. */
+  private long defaultPingMs;
+  /** amqp.worker_ping_interval_ms: the interval of a worker on an AMQP queue that announces none (TEF's own sends every 20 s). */
+  private long amqpPingMs;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
     long ping = config.collective().pingIntervalMs();
+    defaultPingMs = ping;
+    amqpPingMs = config.amqp().workerPingIntervalMs();
     monitor = new HeartbeatMonitor(ping);
     keepOfflineNanos = TimeUnit.MILLISECONDS.toNanos(config.collective().keepOfflineMs());
     store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
@@ -114,21 +120,22 @@ public final class CollectiveVerticle extends VerticleBase {
     WorkerEntry w = workers.get(r.name());
     if (w != null && w.alive() && r.instance().equals(w.instance)) {
       // The same worker again (or the registry's echo of a status registration): nothing to announce.
-      w.register(r, w.via, w.workQueue);
+      w.register(r, w.via, w.workQueue, defaultPingMs);
       writer.saveLater(w);
       return w;
     }
     if (w != null && w.alive()) {
-      offline(w, "replaced by a new instance");
+      offline(w, "replaced by a new instance", WorkerPresence.Cause.REPLACED);
     }
     if (w == null) {
       w = new WorkerEntry(r.name());
       workers.put(w.name, w);
     }
-    w.register(r, via, queue);
+    w.register(r, via, queue, defaultPingMs);
     w.statusProtocol = false; // set again by registerFromStatus for TEF-protocol workers
     w.message("registered: instance " + r.instance() + ", task types " + r.taskTypes()
-        + (r.pid() >= 0 ? ", pid " + r.pid() : "") + (r.host() != null ? " on " + r.host() : ""), now(), "collective");
+        + (r.pid() >= 0 ? ", pid " + r.pid() : "") + (r.host() != null ? " on " + r.host() : "")
+        + ", heartbeat every " + w.pingIntervalMs + " ms" + (r.takesAbandon() ? ", takes abandon" : ""), now(), "collective");
     writer.saveNow(w);
     vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.up(r).toJson());
     return w;
@@ -148,10 +155,13 @@ public final class CollectiveVerticle extends VerticleBase {
         w = registerFromStatus(s, w);
       }
       w.seen();
+      if (s.pingIntervalMs() > 0) {
+        w.pingIntervalMs = s.pingIntervalMs(); // a worker may change its interval: watched by the newest
+      }
       vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "seen").put("name", w.name)
           .put("instance", w.instance).put("by", self));
       if ("offline".equals(s.status())) {
-        offline(w, "it said so");
+        offline(w, "it said so", WorkerPresence.Cause.OFFLINE);
       } else {
         String before = w.status;
         String held = w.task;
@@ -161,7 +171,8 @@ public final class CollectiveVerticle extends VerticleBase {
         if (w.statusProtocol && held != null && ("dispatched".equals(before) || "working".equals(before)) && "idle".equals(w.status)) {
           // TEF leaked such a task until someone noticed; here it goes back to the queue at once.
           LOG.info("Worker {} went idle without task_complete for task {} attempt {}: released", w.name, held, heldAttempt);
-          vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.released(w.name, w.instance, held, heldAttempt).toJson());
+          WorkerPresence.Cause how = "working".equals(before) ? WorkerPresence.Cause.DROPPED : WorkerPresence.Cause.DECLINED;
+          vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.released(w.name, w.instance, held, heldAttempt, how).toJson());
         }
       }
       m.reply(new JsonObject().put("ok", true));
@@ -184,7 +195,11 @@ public final class CollectiveVerticle extends VerticleBase {
       throw new ValidationException(409, "instance", "worker name '" + s.name() + "' is held by live instance " + w.instance);
     }
     String instance = s.instance() != null ? s.instance() : "status-" + java.util.UUID.randomUUID();
-    WorkerRegistration r = new WorkerRegistration(s.name(), instance, s.namedTaskTypes(), null, -1, 0, null, s.workerType(), s.task(), s.attempt());
+    // Its own interval if it announces one; else a worker on an AMQP queue gets amqp.worker_ping_interval_ms
+    // (TEF's worker announces none and sends its status every 20 s), any other the node's.
+    long ping = s.pingIntervalMs() > 0 ? s.pingIntervalMs() : s.exchangeName() != null ? amqpPingMs : 0;
+    WorkerRegistration r = new WorkerRegistration(s.name(), instance, s.namedTaskTypes(), null, -1, ping, null, s.workerType(),
+        s.task(), s.attempt(), s.takesAbandon());
     WorkerEntry.Via via = s.exchangeName() != null ? WorkerEntry.Via.AMQP : WorkerEntry.Via.EVENT_BUS;
     WorkerEntry entry = register(r, via, s.exchangeName());
     entry.statusProtocol = true;
@@ -211,7 +226,7 @@ public final class CollectiveVerticle extends VerticleBase {
       }
       JsonObject view = w.summary();
       if (w.alive()) {
-        offline(w, "removed");
+        offline(w, "removed", WorkerPresence.Cause.REMOVED);
       }
       workers.remove(name);
       writer.delete(w)
@@ -295,7 +310,7 @@ public final class CollectiveVerticle extends VerticleBase {
             w.message(e.content(), e.at(), "rest");
           }
           if (w.alive()) {
-            offline(w, "stopped over REST");
+            offline(w, "stopped over REST", WorkerPresence.Cause.OFFLINE);
           } else {
             w.status = "offline";
             w.message("stopped", e.at(), "rest");
@@ -353,7 +368,7 @@ public final class CollectiveVerticle extends VerticleBase {
   private void checkHeartbeats() {
     long now = System.nanoTime();
     for (WorkerEntry w : monitor.silent(workers.values(), now)) {
-      offline(w, "no heartbeat since " + w.lastSeen);
+      offline(w, "no heartbeat since " + w.lastSeen + " (its interval: " + w.pingIntervalMs + " ms)", WorkerPresence.Cause.SILENT);
     }
     List<WorkerEntry> forgotten = new ArrayList<>();
     for (WorkerEntry w : workers.values()) {
@@ -372,11 +387,14 @@ public final class CollectiveVerticle extends VerticleBase {
     return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
-  /** The worker takes no more tasks; dispatchers put its task back in the queue at once. Its record stays. */
-  private void offline(WorkerEntry w, String why) {
+  /**
+   * The worker takes no more tasks; dispatchers put its task back in the queue at once (the cause
+   * tells them whether that attempt counts as lost). Its record stays.
+   */
+  private void offline(WorkerEntry w, String why, WorkerPresence.Cause cause) {
     LOG.info("Worker {} is offline: {}", w.name, why);
     if (w.live) {
-      vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.down(w.name, w.instance).toJson());
+      vertx.eventBus().publish(Addresses.DISPATCHER_WORKERS, WorkerPresence.down(w.name, w.instance, cause).toJson());
       vertx.eventBus().publish(Addresses.EVENTS_WORKERS, new JsonObject().put("event", "offline")
           .put("name", w.name).put("instance", w.instance).put("reason", why));
     }

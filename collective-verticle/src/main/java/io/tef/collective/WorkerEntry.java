@@ -39,8 +39,10 @@ final class WorkerEntry {
   List<String> taskTypes = List.of();
   String host;
   long pid = -1;
-  /** The ping interval the worker asked for; 0: the node's. */
+  /** Its heartbeat interval: the one it announced, else its door's default; offline when silent for twice as long. 0: none (REST records). */
   long pingIntervalMs;
+  /** It drops a task when told {@code abandon}; one that does not is never sent it. */
+  boolean takesAbandon;
   String status = "idle";
   String task;
   int attempt;
@@ -79,8 +81,11 @@ final class WorkerEntry {
     lastSeen = now();
   }
 
-  /** Takes over what a registration tells; counters and history stay with the name. */
-  void register(WorkerRegistration r, Via how, String queue) {
+  /**
+   * Takes over what a registration tells; counters and history stay with the name. A worker that
+   * announces no ping interval is watched by {@code defaultPingMs}.
+   */
+  void register(WorkerRegistration r, Via how, String queue, long defaultPingMs) {
     if (!r.instance().equals(instance)) {
       startedAt = now();
       status = "idle";
@@ -93,7 +98,8 @@ final class WorkerEntry {
     taskTypes = List.copyOf(r.taskTypes());
     host = r.host();
     pid = r.pid();
-    pingIntervalMs = r.pingIntervalMs();
+    pingIntervalMs = r.pingIntervalMs() > 0 ? r.pingIntervalMs() : defaultPingMs;
+    takesAbandon = r.takesAbandon();
     if (r.group() != null) {
       group = r.group();
     }
@@ -156,6 +162,8 @@ final class WorkerEntry {
         .put("host", host)
         .put("pid", pid)
         .put("alive", alive())
+        .put("ping_interval_ms", pingIntervalMs > 0 ? pingIntervalMs : null)
+        .put("takes_abandon", takesAbandon)
         .put("last_seen", lastSeen.toString());
   }
 
@@ -176,6 +184,8 @@ final class WorkerEntry {
         .put("attempt", attempt)
         .put("host", host)
         .put("pid", pid)
+        .put("ping_interval_ms", via == Via.REST || pingIntervalMs <= 0 ? null : pingIntervalMs)
+        .put("takes_abandon", via == Via.REST ? null : takesAbandon)
         .put("started_at", startedAt.toString())
         .put("last_seen", lastSeen.toString())
         .put("tasks_dispatched", dispatched)
@@ -211,6 +221,8 @@ final class WorkerEntry {
     e.taskTypes = doc.getJsonArray("task_types", new JsonArray()).stream().map(String::valueOf).toList();
     e.host = doc.getString("host");
     e.pid = doc.getLong("pid", -1L);
+    e.pingIntervalMs = doc.getValue("ping_interval_ms") instanceof Number n ? n.longValue() : 0;
+    e.takesAbandon = Boolean.TRUE.equals(doc.getValue("takes_abandon"));
     e.status = e.via == Via.REST ? doc.getString("status", "running") : "offline";
     e.task = e.via == Via.REST ? doc.getString("task") : null;
     e.attempt = e.via == Via.REST ? doc.getInteger("attempt", 0) : 0;

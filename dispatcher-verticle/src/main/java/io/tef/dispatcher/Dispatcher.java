@@ -43,8 +43,6 @@ import java.util.UUID;
 final class Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-  /** A worker's task while it is being told to abandon it: busy, but with nothing of its own. */
-  private static final String ABANDONING = "(abandoning)";
   private static final long NOTE_SAVE_MS = 1000;
 
   private final Vertx vertx;
@@ -81,8 +79,10 @@ final class Dispatcher {
   /** Running tasks taken from the store, waiting for their worker to come back: the timer that gives up on it. */
   private final Map<String, Long> rejoinTimers = new HashMap<>();
   private final long rejoinGraceMs;
-  /** Attempts whose workers were told to abandon them and have not answered: their resources stay held. */
-  private final java.util.Set<String> abandoning = new java.util.HashSet<>();
+  /** Attempts taken back from their workers (stalled, cancelled) that the workers have not let go of yet. */
+  private final Abandons abandons;
+  /** Attempts TEF ended while a worker may still run them: their late reports are refused as gone (410). */
+  private final EndedAttempts ended = new EndedAttempts();
 
   /** A worker's task while it runs another dispatcher's task: busy, but not for us. */
   private static final String BUSY_ELSEWHERE = "(busy elsewhere)";
@@ -104,6 +104,18 @@ final class Dispatcher {
     this.zone = config.dispatcher().zone();
     this.instance = config.node().name() + "/" + UUID.randomUUID().toString().substring(0, 8);
     this.gate = new ResourceGate(vertx, resources, store, clock, instance, config.dispatcher().dispatchTimeoutMs() + 1000, this::unparked);
+    this.abandons = new Abandons(vertx, workers, gate, config.dispatcher().dispatchTimeoutMs(), new Abandons.Outcome() {
+      @Override
+      public void free(WorkerPool.Worker w) {
+        workers.release(w);
+        dispatchTo(w);
+      }
+
+      @Override
+      public void lose(WorkerPool.Worker w, String why) {
+        Dispatcher.this.lose(w, why, null);
+      }
+    });
     this.writer = new StoreWriter(store);
     this.nodeName = config.node().name();
     this.defaults = new TaskTypeDefaults(config.dispatcher().taskDefaults());
@@ -168,6 +180,7 @@ final class Dispatcher {
       if (now != null && now.state() == TaskState.WORKING && now.attempt() == t.attempt() && (w == null || !now.guid().equals(w.guid))) {
         LOG.info("Task {} attempt {}: worker {} did not come back within {} ms; queued again", now.guid(), now.attempt(), now.worker(), rejoinGraceMs);
         cancelTimer(stallTimers, now.guid());
+        ended.ended(now, "queued again: its worker did not come back after its dispatcher restarted");
         Task back = now.requeued(nodeName);
         live.put(back.guid(), back);
         writer.save(back);
@@ -209,6 +222,7 @@ final class Dispatcher {
         continue;
       }
       if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
+        ended.ended(t, "queued again after its dispatcher restarted");
         t = t.requeued(nodeName);
         writer.save(t);
         requeued++;
@@ -312,6 +326,13 @@ final class Dispatcher {
    */
   Future<JsonObject> report(TaskReport r, boolean forwarded) {
     Task t = live.get(r.guid());
+    if (!runs(t, r)) {
+      abandons.lateReport(r);
+      EndedAttempts.Ended gone = ended.find(r);
+      if (gone != null) {
+        throw EndedAttempts.gone(r, gone);
+      }
+    }
     if (t == null && !forwarded) {
       return store.find(r.guid()).compose(stored -> {
         String owner = stored == null ? null : ownership.liveOwner(stored.owner());
@@ -325,8 +346,7 @@ final class Dispatcher {
         return report(r, true);
       });
     }
-    if (t == null || t.attempt() != r.attempt() || !r.worker().equals(t.worker())
-        || (t.state() != TaskState.DISPATCHED && t.state() != TaskState.WORKING)) {
+    if (!runs(t, r)) {
       throw new ValidationException(409, "attempt", "refused: task " + r.guid() + " attempt " + r.attempt()
           + " by " + r.worker() + " is not a running attempt" + (t == null ? "" : " (task is " + t.state().wire() + ", attempt " + t.attempt() + ")"));
     }
@@ -362,6 +382,12 @@ final class Dispatcher {
         yield failed.state().terminal() ? finish(failed) : retry(failed);
       }
     };
+  }
+
+  /** Whether the report names the running attempt of the task and the worker it was given to: the fence. */
+  private static boolean runs(Task t, TaskReport r) {
+    return t != null && t.attempt() == r.attempt() && r.worker().equals(t.worker())
+        && (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING);
   }
 
   /** Why a worker's result cannot be kept (the message limits), or null when it can. */
@@ -442,43 +468,14 @@ final class Dispatcher {
       LOG.warn("Task {} attempt {} {}", now.guid(), now.attempt(), reason);
       String workerName = now.worker();
       Task failed = now.attemptFailed(reason, now(), now().plus(backoff.after(now.failCount() + 1)), nodeName);
-      abandon(workerName, now);
+      ended.ended(now, "stalled");
+      abandons.abandon(workerName, now);
       if (failed.state().terminal()) {
         finish(failed);
       } else {
         retry(failed);
       }
     }));
-  }
-
-  /**
-   * Tells a worker to drop a task it no longer owns. Until it answers it gets nothing new; a
-   * worker that does not answer is dropped.
-   */
-  private void abandon(String workerName, Task t) {
-    WorkerPool.Worker w = workerName == null ? null : workers.get(workerName);
-    if (w == null || !t.guid().equals(w.guid)) {
-      return;
-    }
-    w.guid = ABANDONING;
-    String attemptKey = t.guid() + "#" + t.attempt();
-    abandoning.add(attemptKey);
-    JsonObject message = new JsonObject().put("type", "abandon").put("guid", t.guid()).put("attempt", t.attempt());
-    vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
-        .onComplete(ar -> {
-          // The worker has let go (or is gone): only now may another holder take its resources.
-          abandoning.remove(attemptKey);
-          gate.release(t.guid(), t.attempt());
-          if (workers.get(w.name) != w || !ABANDONING.equals(w.guid)) {
-            return;
-          }
-          if (ar.succeeded()) {
-            workers.release(w);
-            dispatchTo(w);
-          } else {
-            lose(w, "it did not answer when told to abandon " + t.guid());
-          }
-        });
   }
 
   /** Cancels a task: a queued one at once, a running one too, its worker told to abandon it. */
@@ -502,7 +499,10 @@ final class Dispatcher {
     queue.remove(guid, t.taskType());
     cancelTimer(waiting, guid);
     Task cancelled = t.cancelled(now(), nodeName);
-    abandon(t.worker(), t);
+    if (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING) {
+      ended.ended(t, "cancelled");
+    }
+    abandons.abandon(t.worker(), t);
     return finish(cancelled).map(v -> new JsonObject().put("task", TaskJson.toView(cancelled)));
   }
 
@@ -716,18 +716,17 @@ final class Dispatcher {
   void presence(WorkerPresence p) {
     WorkerPool.Worker known = workers.get(p.name());
     if (p.event() == WorkerPresence.Event.RELEASED) {
+      if (known != null && known.instance.equals(p.instance()) && known.stillRuns(p.task(), p.attempt())) {
+        abandons.letGo(known); // it dropped the attempt TEF had ended
+        return;
+      }
       Task t = p.task() == null ? null : live.get(p.task());
       if (known != null && known.instance.equals(p.instance()) && t != null && t.attempt() == p.attempt()
           && p.name().equals(t.worker()) && (t.state() == TaskState.DISPATCHED || t.state() == TaskState.WORKING)) {
-        cancelTimer(stallTimers, t.guid());
-        releaseResources(t);
-        Task back = t.requeued(nodeName);
-        live.put(back.guid(), back);
-        writer.save(back);
+        takeBack(t, p.cause());
         if (t.guid().equals(known.guid)) {
           workers.release(known);
         }
-        enqueue(back);
         dispatchTo(known);
       }
       return;
@@ -748,9 +747,9 @@ final class Dispatcher {
         return;
       }
       if (known != null) {
-        lose(known, "it came back as a new instance");
+        lose(known, "it came back as a new instance", WorkerPresence.Cause.REPLACED);
       }
-      WorkerPool.Worker w = workers.add(p.name(), p.instance(), p.taskTypes());
+      WorkerPool.Worker w = workers.add(p.name(), p.instance(), p.taskTypes(), p.takesAbandon());
       LOG.info("Worker {} is up for {}", w.name, w.taskTypes);
       Task running = p.task() == null ? null : live.get(p.task());
       if (running != null && running.state() == TaskState.WORKING && running.attempt() == p.attempt() && p.name().equals(running.worker())) {
@@ -764,7 +763,7 @@ final class Dispatcher {
       rejoinedWithout(p.name());
       dispatchTo(w);
     } else if (known != null && known.instance.equals(p.instance())) {
-      lose(known, "it went offline");
+      lose(known, "it went offline (" + (p.cause() == null ? "no cause given" : p.cause().wire()) + ")", p.cause());
     }
   }
 
@@ -774,6 +773,7 @@ final class Dispatcher {
       Task t = live.get(guid);
       if (t != null && workerName.equals(t.worker()) && t.state() == TaskState.WORKING) {
         cancelTimer(rejoinTimers, guid);
+        ended.ended(t, "queued again: its worker came back without it after its dispatcher restarted");
         Task back = t.requeued(nodeName);
         live.put(back.guid(), back);
         writer.save(back);
@@ -782,21 +782,43 @@ final class Dispatcher {
     }
   }
 
-  /** Drops a worker; its task, if any, goes back to the queue at once. */
-  private void lose(WorkerPool.Worker w, String why) {
+  /**
+   * Drops a worker; its task, if any, goes back to the queue at once, its attempt counted as
+   * lost when the cause counts ({@link LostAttempts}; null: it does not).
+   */
+  private void lose(WorkerPool.Worker w, String why, WorkerPresence.Cause cause) {
     workers.remove(w.name);
     LOG.info("Worker {} removed: {}", w.name, why);
+    abandons.letGo(w); // whatever it still ran of an ended attempt is gone with it
     if (w.guid != null) {
       Task t = live.get(w.guid);
       if (t != null && w.name.equals(t.worker()) && !t.state().terminal()) {
-        cancelTimer(stallTimers, t.guid());
-        releaseResources(t);
-        Task back = t.requeued(nodeName);
-        live.put(back.guid(), back);
-        writer.save(back);
-        enqueue(back);
+        takeBack(t, cause);
       }
     }
+  }
+
+  /**
+   * The running attempt of a worker that is gone or dropped it: queued again at once in its
+   * place, or, when the loss counts and it was the task's last attempt, ended failed.
+   */
+  private void takeBack(Task t, WorkerPresence.Cause cause) {
+    cancelTimer(stallTimers, t.guid());
+    releaseResources(t);
+    Task lost = LostAttempts.afterLoss(t, cause, now(), nodeName);
+    ended.ended(t, lost != null ? lost.failReason() : "queued again: its worker " + (cause == null ? "is gone" : LostAttempts.words(cause)));
+    if (lost != null && lost.state().terminal()) {
+      LOG.warn("Task {} failed: {}", t.guid(), lost.failReason());
+      finish(lost);
+      return;
+    }
+    if (lost != null) {
+      LOG.info("Task {}: {}; queued again (attempt {} of max_attempts {} used)", t.guid(), lost.failReason(), lost.failCount(), lost.maxAttempts());
+    }
+    Task back = lost != null ? lost : t.requeued(nodeName);
+    live.put(back.guid(), back);
+    writer.save(back);
+    enqueue(back);
   }
 
   private void freeWorkerOf(Task t) {
@@ -919,7 +941,7 @@ final class Dispatcher {
 
   /** Frees what the attempt holds, unless its worker has not yet let go of it. */
   private void releaseResources(Task t) {
-    if (!abandoning.contains(t.guid() + "#" + t.attempt())) {
+    if (!abandons.holds(t)) {
       gate.release(t.guid(), t.attempt());
     }
   }
@@ -973,7 +995,7 @@ final class Dispatcher {
           }
           LOG.warn("Worker {} did not take task {} attempt {}: {}", w.name, t.guid(), t.attempt(), err.getMessage());
           if (workers.get(w.name) == w) {
-            lose(w, "it did not take a task");
+            lose(w, "it did not take a task", null);
           }
         });
   }

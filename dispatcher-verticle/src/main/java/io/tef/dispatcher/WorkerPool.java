@@ -18,14 +18,28 @@ final class WorkerPool {
     final String name;
     final String instance;
     final List<String> taskTypes;
+    /** It drops a task when told {@code abandon}; one that does not (TEF's own worker) is never sent it. */
+    final boolean takesAbandon;
     String guid;
     /** The worker said it was idle while a dispatch to it was on its way: a refusal may be stale. */
     boolean idleHint;
+    /**
+     * The attempt TEF ended (stalled, cancelled) that this worker, not told to abandon it, still
+     * runs: it is busy until its late result comes, it drops the task, or it is gone. Null: none.
+     */
+    String unheededGuid;
+    int unheededAttempt;
 
-    Worker(String name, String instance, List<String> taskTypes) {
+    Worker(String name, String instance, List<String> taskTypes, boolean takesAbandon) {
       this.name = name;
       this.instance = instance;
       this.taskTypes = List.copyOf(taskTypes);
+      this.takesAbandon = takesAbandon;
+    }
+
+    /** Whether this worker still runs that ended attempt, untold. */
+    boolean stillRuns(String guid, int attempt) {
+      return guid != null && guid.equals(unheededGuid) && attempt == unheededAttempt;
     }
   }
 
@@ -38,8 +52,8 @@ final class WorkerPool {
   }
 
   /** Adds an idle worker. The caller has removed any older instance of the same name first. */
-  Worker add(String name, String instance, List<String> taskTypes) {
-    Worker w = new Worker(name, instance, taskTypes);
+  Worker add(String name, String instance, List<String> taskTypes, boolean takesAbandon) {
+    Worker w = new Worker(name, instance, taskTypes, takesAbandon);
     byName.put(name, w);
     markIdle(w);
     return w;

@@ -12,7 +12,7 @@ class WorkerPoolTest {
   @Test
   void aBusyWorkerIsNotIdleForAnyOfItsTypes() {
     WorkerPool pool = new WorkerPool();
-    WorkerPool.Worker w = pool.add("w1", "i1", List.of("a", "b"));
+    WorkerPool.Worker w = pool.add("w1", "i1", List.of("a", "b"), true);
     assertEquals(w, pool.firstIdle("a"));
     pool.assign(w, "task-1");
     assertNull(pool.firstIdle("a"));
@@ -24,8 +24,8 @@ class WorkerPoolTest {
   @Test
   void longestIdleWorkerFirst() {
     WorkerPool pool = new WorkerPool();
-    WorkerPool.Worker w1 = pool.add("w1", "i", List.of("a"));
-    WorkerPool.Worker w2 = pool.add("w2", "i", List.of("a"));
+    WorkerPool.Worker w1 = pool.add("w1", "i", List.of("a"), true);
+    WorkerPool.Worker w2 = pool.add("w2", "i", List.of("a"), true);
     pool.assign(w1, "t");
     pool.release(w1);
     assertEquals(w2, pool.firstIdle("a"), "w2 has waited longer");
@@ -34,7 +34,7 @@ class WorkerPoolTest {
   @Test
   void aRemovedWorkerIsNeverIdleAgain() {
     WorkerPool pool = new WorkerPool();
-    WorkerPool.Worker w = pool.add("w1", "i", List.of("a"));
+    WorkerPool.Worker w = pool.add("w1", "i", List.of("a"), true);
     pool.assign(w, "t");
     pool.remove("w1");
     pool.release(w);

@@ -73,6 +73,27 @@ class AmqpWorkerTest extends SharedNodeTest {
     assertEquals("asked to fail", done.getString("fail_reason"));
   }
 
+  /**
+   * The defaults, read as `tef node` reads them: TEF's own worker, sending its worker_status every
+   * 20 s and announcing no interval, is offline only after 2 x amqp.worker_ping_interval_ms (60 s),
+   * where 2 x collective.ping_interval_ms (10 s) would have it flap. This node sets neither key
+   * for AMQP workers (the test env shortens only the node's ping), so its AMQP worker, announcing
+   * none, is watched by the default.
+   */
+  @Test
+  void anAmqpWorkerThatAnnouncesNoIntervalIsWatchedByTheAmqpDefault() throws Exception {
+    io.tef.core.config.TefConfig defaults = io.tef.core.config.ConfigLoader.loadBlocking(Map.of(), Map.of());
+    assertEquals(30_000, defaults.amqp().workerPingIntervalMs());
+    assertEquals(5_000, defaults.collective().pingIntervalMs());
+    assertTrue(2 * defaults.collective().pingIntervalMs() < OriginalTefWorker.TEF_STATUS_INTERVAL_MS, "the node's own ping alone would flap it");
+    assertTrue(defaults.amqp().workerPingIntervalMs() >= 1.5 * OriginalTefWorker.TEF_STATUS_INTERVAL_MS, "the AMQP default passes it with margin");
+
+    JsonObject record = http.get("/api/workers/amqp-w1").bodyAsJsonObject();
+    assertEquals(defaults.amqp().workerPingIntervalMs(), record.getLong("ping_interval_ms"), record.encode());
+    assertEquals(false, record.getBoolean("takes_abandon"), "it did not say it takes abandon");
+    assertEquals("amqp", record.getString("via"));
+  }
+
   @Test
   void manyTasksRunOnceEach() throws Exception {
     for (int i = 0; i < 50; i++) {

@@ -14,7 +14,8 @@ import static io.tef.node.TestNodes.await;
 
 /**
  * A worker written against the bare event bus, no SDK: the test decides what it reports and
- * when. It registers, heartbeats, accepts every message and queues it for the test to read.
+ * when. It registers (saying it takes abandon, unless made with {@link #notTakingAbandon}),
+ * heartbeats, accepts every message and queues it for the test to read.
  */
 final class BareWorker implements AutoCloseable {
 
@@ -25,6 +26,15 @@ final class BareWorker implements AutoCloseable {
   private final long heartbeat;
 
   BareWorker(TefNode node, String name, String... taskTypes) throws Exception {
+    this(node, name, true, taskTypes);
+  }
+
+  /** One that registers without {@code takes_abandon}: the dispatcher must never send it an abandon. */
+  static BareWorker notTakingAbandon(TefNode node, String name, String... taskTypes) throws Exception {
+    return new BareWorker(node, name, false, taskTypes);
+  }
+
+  private BareWorker(TefNode node, String name, boolean takesAbandon, String... taskTypes) throws Exception {
     this.vertx = node.vertx();
     this.name = name;
     consumer = vertx.eventBus().consumer(Addresses.worker(name), m -> {
@@ -33,8 +43,12 @@ final class BareWorker implements AutoCloseable {
     });
     await(consumer.completion());
     JsonObject status = new JsonObject().put("name", name).put("instance", "bare-1").put("status", "idle");
-    await(vertx.eventBus().request(Addresses.REGISTRY_REGISTER, new JsonObject().put("name", name).put("instance", "bare-1")
-        .put("task_types", new JsonArray(java.util.List.of((Object[]) taskTypes)))));
+    JsonObject registration = new JsonObject().put("name", name).put("instance", "bare-1")
+        .put("task_types", new JsonArray(java.util.List.of((Object[]) taskTypes)));
+    if (takesAbandon) {
+      registration.put("takes_abandon", true);
+    }
+    await(vertx.eventBus().request(Addresses.REGISTRY_REGISTER, registration));
     heartbeat = vertx.setPeriodic(100, id -> vertx.eventBus().request(Addresses.COLLECTIVE_STATUS, status));
   }
 

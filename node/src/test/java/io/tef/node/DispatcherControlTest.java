@@ -94,7 +94,8 @@ class DispatcherControlTest {
       JsonObject second = worker.next();
       assertEquals(2, second.getInteger("attempt"), "redispatched under a new attempt");
 
-      assertEquals(409, failureCode(bus.request(Addresses.TASKS_REPORT, worker.report("st-1", 1, "completed", "late"))));
+      // Refused as gone (410): TEF ended that attempt itself, so a door settles it quietly.
+      assertEquals(410, failureCode(bus.request(Addresses.TASKS_REPORT, worker.report("st-1", 1, "completed", "late"))));
       await(bus.request(Addresses.TASKS_REPORT, worker.report("st-1", 2, "completed", "on time")));
       JsonObject done = events.await("st-1");
       assertEquals("on time", done.getString("result"));
@@ -142,10 +143,39 @@ class DispatcherControlTest {
       assertEquals(200, http.delete("/api/tasks/c-running").statusCode());
       JsonObject abandon = worker.next();
       assertEquals("abandon", abandon.getString("type"));
-      assertEquals(409, failureCode(bus.request(Addresses.TASKS_REPORT, worker.report("c-running", attempt, "completed", "too late"))));
+      assertEquals(410, failureCode(bus.request(Addresses.TASKS_REPORT, worker.report("c-running", attempt, "completed", "too late"))));
       JsonObject shown = http.get("/api/tasks/c-running").bodyAsJsonObject();
       assertEquals("cancelled", shown.getString("state"));
       assertEquals(null, shown.getValue("result"));
+    }
+  }
+
+  /**
+   * A worker that did not say it takes abandon (TEF's own would run the message as a task) is
+   * never sent one: cancelled, its task is fenced off, and the worker is busy until its late
+   * result comes, refused as gone (410); then it gets the next task.
+   */
+  @Test
+  void aWorkerThatTakesNoAbandonIsNotSentOneAndIsFreeAfterItsLateResult() throws Exception {
+    try (BareWorker worker = BareWorker.notTakingAbandon(node, "bare-no-abandon", "plain")) {
+      http.post("/api/tasks", new JsonObject().put("task_type", "plain").put("guid", "na-1"));
+      JsonObject first = worker.next();
+      int attempt = first.getInteger("attempt");
+      assertEquals(200, http.delete("/api/tasks/na-1").statusCode());
+      http.post("/api/tasks", new JsonObject().put("task_type", "plain").put("guid", "na-2"));
+      assertEquals("queued", http.get("/api/tasks/na-2").bodyAsJsonObject().getString("state"),
+          "the worker still runs the cancelled task: it gets nothing new");
+
+      ReplyException late = assertInstanceOf(ReplyException.class, assertThrows(ExecutionException.class,
+          () -> await(bus.request(Addresses.TASKS_REPORT, worker.report("na-1", attempt, "completed", "late")))).getCause());
+      assertEquals(410, late.failureCode(), late.getMessage());
+      assertTrue(late.getMessage().contains("cancelled"), late.getMessage());
+      // Messages to one address arrive in the order they were sent: an abandon would come first.
+      JsonObject next = worker.next();
+      assertEquals("task", next.getString("type"), "no abandon was sent: " + next.encode());
+      assertEquals("na-2", next.getJsonObject("task").getString("guid"));
+      assertEquals("cancelled", http.get("/api/tasks/na-1").bodyAsJsonObject().getString("state"));
+      assertEquals(null, http.get("/api/tasks/na-1").bodyAsJsonObject().getValue("result"));
     }
   }
 

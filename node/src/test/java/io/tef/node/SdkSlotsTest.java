@@ -137,6 +137,31 @@ class SdkSlotsTest extends SharedNodeTest {
     await(node.vertx().undeploy(helper.deploymentID()));
   }
 
+  /** GET /api/workers shows each worker's own heartbeat interval, and that an SDK worker takes abandon. */
+  @Test
+  void anSdkWorkerAnnouncesItsIntervalAndThatItTakesAbandon() throws Exception {
+    TefWorker own = TefWorker.builder("own-ping").pingInterval(java.time.Duration.ofMillis(300)).slots(2)
+        .handle("own-ping-job", job -> Future.succeededFuture("ok")).build();
+    TefWorker plain = TefWorker.builder("node-ping").handle("own-ping-job", job -> Future.succeededFuture("ok")).build();
+    await(node.vertx().deployVerticle(own));
+    await(node.vertx().deployVerticle(plain));
+    await(own.registration());
+    await(plain.registration());
+    for (String name : own.names()) {
+      JsonObject record = http.get("/api/workers/" + name).bodyAsJsonObject();
+      assertEquals(300, record.getLong("ping_interval_ms"), record.encode());
+      assertEquals(true, record.getBoolean("takes_abandon"), record.encode());
+    }
+    JsonObject record = http.get("/api/workers/node-ping").bodyAsJsonObject();
+    assertEquals(node.config().collective().pingIntervalMs(), record.getLong("ping_interval_ms"), "one that asks for none gets the node's");
+    assertEquals(true, record.getBoolean("takes_abandon"), record.encode());
+    JsonObject listed = http.get("/api/workers?id=own-ping:*").bodyAsJsonObject();
+    assertEquals(2, listed.getInteger("count"));
+    listed.getJsonArray("workers").forEach(w -> assertEquals(300L, ((JsonObject) w).getLong("ping_interval_ms")));
+    await(node.vertx().undeploy(own.deploymentID()));
+    await(node.vertx().undeploy(plain.deploymentID()));
+  }
+
   @Test
   void aStopWithoutGraceHandsTheTaskBack() throws Exception {
     Gates gates = new Gates();
@@ -155,6 +180,9 @@ class SdkSlotsTest extends SharedNodeTest {
     assertEquals("completed", done.getString("state"));
     assertEquals("hasty-helper", done.getString("worker"));
     assertEquals(2, done.getInteger("attempt"));
+    // Handed back by a worker that stopped (it said offline): not an attempt lost, nothing counted.
+    assertEquals(0, done.getInteger("fail_count"), done.encode());
+    assertEquals(0, done.getInteger("lost_count"), done.encode());
     await(node.vertx().undeploy(helper.deploymentID()));
   }
 

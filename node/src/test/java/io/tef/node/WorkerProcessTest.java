@@ -61,6 +61,15 @@ class WorkerProcessTest {
         "--tasks", "sleep", "--ping", pingMs + "ms")) {
       worker.awaitReady();
       Vertx vertx = node.vertx();
+      // The CLI announces its --ping, and that it takes abandon.
+      JsonObject record = null;
+      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); record == null && System.nanoTime() < deadline; Thread.sleep(20)) {
+        record = await(vertx.eventBus().<JsonObject>request(Addresses.COLLECTIVE_WORKERS, new JsonObject().put("id", "wp-kill")))
+            .body().getJsonArray("workers").stream().map(JsonObject.class::cast).filter(w -> w.getBoolean("alive")).findFirst().orElse(null);
+      }
+      assertTrue(record != null, "wp-kill is not registered with the collective");
+      assertEquals(pingMs, record.getLong("ping_interval_ms"), record.encode());
+      assertEquals(true, record.getBoolean("takes_abandon"), record.encode());
       CompletableFuture<Long> offlineAt = new CompletableFuture<>();
       long[] killedAtRef = {Long.MAX_VALUE};
       var probe = vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> {
@@ -88,6 +97,7 @@ class WorkerProcessTest {
       assertEquals("completed", done.getString("state"));
       assertEquals("rescued", done.getString("result"));
       assertTrue(done.getInteger("attempt") >= 2, "a new attempt: " + done.encode());
+      assertEquals(1, done.getInteger("lost_count"), "the attempt lost with the killed worker counts: " + done.encode());
       assertTrue(detectionMs <= 2 * pingMs + 1000, "offline " + detectionMs + " ms after the kill");
       System.out.println("worker kill -9: offline after " + detectionMs + " ms, running again on another worker after "
           + redispatchMs + " ms (ping " + pingMs + " ms)");

@@ -243,9 +243,13 @@ class WorkerRestTest extends SharedNodeTest {
       assertEquals("rm-second", done.getString("worker"));
       assertEquals(2, done.getInteger("attempt"));
       assertEquals("payload", done.getString("result"));
+      // Every attempt counts: the one lost with the removed worker is one of max_attempts.
+      assertEquals(1, done.getInteger("fail_count"), done.encode());
+      assertEquals(1, done.getInteger("lost_count"), done.encode());
+      assertEquals("worker rm-first was removed during attempt 1", done.getString("fail_reason"));
 
       ReplyException late = replyFailure(Addresses.TASKS_REPORT, first.report("rm-task", 1, "completed", "late"));
-      assertEquals(409, late.failureCode(), "the removed worker's attempt is fenced off");
+      assertEquals(410, late.failureCode(), "the removed worker's attempt is fenced off, as gone: TEF ended it");
       assertEquals("payload", http.get("/api/tasks/rm-task").bodyAsJsonObject().getString("result"));
       assertEquals(404, http.get("/api/workers/rm-first").statusCode(), "its record is gone");
       assertEquals(404, http.delete("/api/workers/rm-first").statusCode());

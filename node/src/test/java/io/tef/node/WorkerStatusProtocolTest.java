@@ -56,6 +56,10 @@ class WorkerStatusProtocolTest extends SharedNodeTest {
     assertEquals("picked up", done.getString("result"));
     assertEquals("rescuer", done.getString("worker"));
     assertEquals(attempt + 1, done.getInteger("attempt"));
+    // The dropped attempt counts toward max_attempts.
+    assertEquals(1, done.getInteger("lost_count"), done.encode());
+    assertEquals(1, done.getInteger("fail_count"));
+    assertEquals("worker tef-style went idle without task_complete during attempt " + attempt, done.getString("fail_reason"));
     await(node.vertx().undeploy(rescuer.deploymentID()));
   }
 }

@@ -220,7 +220,8 @@ final class AmqpWorkers {
       dispatch(link, m, task, key);
     } else if ("abandon".equals(type)) {
       resends.remove(body.getString("guid") + "#" + body.getInteger("attempt", 0)); // that attempt is over
-      // TEF had no such message; the worker is told, and may drop the task (its late result is refused anyway).
+      // TEF had no such message: dispatchers send it only to a worker whose worker_status said
+      // "takes_abandon": true; it may drop the task (its late result is refused anyway).
       sendToWorker(link, body.copy())
           .onSuccess(v -> m.reply(new JsonObject().put("told", true)))
           .onFailure(err -> m.fail(503, ErrorBody.of("the broker did not take the abandon for " + link.queue + ": " + err.getMessage(), null).encode()));
@@ -345,6 +346,15 @@ final class AmqpWorkers {
           if (status == 503) {
             // No dispatcher, or it is stopped and records no endings yet: the result waits in its queue.
             settler.later(d);
+            return;
+          }
+          if (status == 410) {
+            // An attempt TEF ended itself (stalled, cancelled, lost with its worker): the worker did
+            // nothing wrong, and nothing in the message needs a look; acknowledged, not dead-lettered.
+            inFlight.remove(key);
+            resends.remove(key);
+            LOG.info("Late result of task {} from {} acknowledged, not recorded: {}", key, worker, Replies.errorBody(err).getString("error"));
+            settler.answer(d, Replies.errorBody(err));
             return;
           }
           settler.refused(d, err, status);

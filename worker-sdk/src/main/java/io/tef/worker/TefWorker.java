@@ -143,10 +143,14 @@ public final class TefWorker extends VerticleBase {
       return this;
     }
 
-    /** Asks the node to expect a heartbeat this often (at least 100 ms); silent for twice as long = offline. */
+    /**
+     * Announces its heartbeat interval (100 ms to 1 h; default: the node's); silent for twice as
+     * long = offline.
+     */
     public Builder pingInterval(Duration interval) {
-      if (interval.toMillis() < WorkerRegistration.MIN_PING_MS) {
-        throw new IllegalArgumentException("the ping interval must be at least " + WorkerRegistration.MIN_PING_MS + " ms, got " + interval.toMillis() + " ms");
+      if (interval.toMillis() < WorkerRegistration.MIN_PING_MS || interval.toMillis() > WorkerRegistration.MAX_PING_MS) {
+        throw new IllegalArgumentException("the ping interval must be from " + WorkerRegistration.MIN_PING_MS + " ms to 1 h, got "
+            + interval.toMillis() + " ms");
       }
       this.pingMs = interval.toMillis();
       return this;

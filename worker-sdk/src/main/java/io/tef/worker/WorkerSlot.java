@@ -93,9 +93,10 @@ final class WorkerSlot {
     if (requestedPingMs > 0) {
       pingIntervalMs = requestedPingMs;
     }
+    // It takes abandon (onAbandon): the dispatcher may take a stalled or cancelled task back from it.
     WorkerRegistration r = new WorkerRegistration(name, instance, new ArrayList<>(handlers.keySet()),
         System.getenv().getOrDefault("HOSTNAME", "localhost"), ProcessHandle.current().pid(), requestedPingMs, null, null,
-        current == null ? null : current.guid(), current == null ? 0 : current.attempt());
+        current == null ? null : current.guid(), current == null ? 0 : current.attempt(), true);
     vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, r.toJson(), timeout())
         .onSuccess(reply -> {
           registered = true;
@@ -291,7 +292,11 @@ final class WorkerSlot {
       Throwable err = ar.cause();
       // 503: no dispatcher answers for the task right now (stopped, or being taken over): offer it again.
       boolean refused = err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() != 503;
-      if (refused || triesLeft <= 1) {
+      if (refused && ((ReplyException) err).failureCode() == 410) {
+        // TEF ended that attempt itself (stalled, cancelled, its worker lost): nothing is wrong here.
+        LOG.info("Worker {}: report {} on task {} attempt {} not recorded: {}", name, r.kind(), r.guid(), r.attempt(), err.getMessage());
+        settled.tryComplete();
+      } else if (refused || triesLeft <= 1) {
         LOG.warn("Worker {}: report {} on task {} attempt {} not recorded: {}", name, r.kind(), r.guid(), r.attempt(), err.getMessage());
         settled.tryComplete();
       } else {

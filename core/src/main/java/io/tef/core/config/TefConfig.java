@@ -135,10 +135,12 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
    *                       {@code x-overflow: drop-head}); 0: declared without a bound, as TEF did
    * @param requeueDelayMs a message that cannot be handled right now (no dispatcher) goes back to its queue after this
    * @param reconnectMaxMs the longest wait between two connection attempts (the wait doubles from 500 ms)
+   * @param workerPingIntervalMs the heartbeat interval of a worker that reaches TEF over AMQP and announces
+   *                       none in its worker_status (TEF's own worker sends one every 20 s); offline after twice this
    */
   public record Amqp(String url, String user, String password, String env, int prefetch, List<String> keeperTypes,
                      boolean keepers, List<String> keeperStates, int keeperQueueMaxLength, long requeueDelayMs,
-                     long reconnectMaxMs) {
+                     long reconnectMaxMs, long workerPingIntervalMs) {
 
     /** The states an ending may have: a keeper gets only terminal ones. */
     public static final List<String> TERMINAL_STATES = List.of("completed", "failed", "cancelled");
@@ -291,6 +293,10 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
         "must be 0 (no bound) or the number of endings a keeper queue keeps, got " + amqp.keeperQueueMaxLength());
     require(amqp.requeueDelayMs() >= 0, "amqp.requeue_delay_ms", "must not be negative, got " + amqp.requeueDelayMs());
     require(amqp.reconnectMaxMs() >= 500, "amqp.reconnect_max_ms", "must be at least 500, got " + amqp.reconnectMaxMs());
+    require(amqp.workerPingIntervalMs() >= io.tef.core.protocol.WorkerRegistration.MIN_PING_MS
+        && amqp.workerPingIntervalMs() <= io.tef.core.protocol.WorkerRegistration.MAX_PING_MS, "amqp.worker_ping_interval_ms",
+        "must be from " + io.tef.core.protocol.WorkerRegistration.MIN_PING_MS + " to " + io.tef.core.protocol.WorkerRegistration.MAX_PING_MS
+            + " ms, got " + amqp.workerPingIntervalMs());
   }
 
   /** A URL as it may be logged: without its password. */

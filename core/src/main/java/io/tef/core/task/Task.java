@@ -26,6 +26,7 @@ public record Task(
     int progress,
     Object result,
     int failCount,
+    int lostCount,
     String failReason,
     Instant createdAt,
     Instant runAt,
@@ -50,33 +51,33 @@ public record Task(
   /** The dispatcher instance that answers for the task: it dispatches it and records its ends. */
   public Task withOwner(String dispatcher) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        state, attempt, worker, progress, result, failCount, failReason,
+        state, attempt, worker, progress, result, failCount, lostCount, failReason,
         createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, dispatcher, extra);
   }
 
   /** A freshly accepted task: queued, attempt 0, due at its run_at (now when none was given). */
   public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy, String owner) {
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(),
-        e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, null,
+        e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, 0, null,
         now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat(), owner, e.extra());
   }
 
   /** Given to a worker: the attempt number goes up and fences every older attempt. */
   public Task dispatched(String workerName, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, failReason,
+        TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, lostCount, failReason,
         createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
   public Task working(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        TaskState.WORKING, attempt, worker, progress, result, failCount, failReason,
+        TaskState.WORKING, attempt, worker, progress, result, failCount, lostCount, failReason,
         createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
   public Task completed(Object taskResult, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, failReason,
+        TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, lostCount, failReason,
         createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra);
   }
 
@@ -84,14 +85,26 @@ public record Task(
   public Task attemptFailed(String reason, Instant now, Instant retryAt, String by) {
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, reason,
+        last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, lostCount, reason,
         createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat, owner, extra);
+  }
+
+  /**
+   * The running attempt was lost with its worker (silent, removed, replaced): it counts toward
+   * max_attempts like a failure. Queued again at once in its old place (no backoff: the task did
+   * not fail), or failed for good when it was the last attempt it may have.
+   */
+  public Task attemptLost(String reason, Instant now, String by) {
+    boolean last = failCount + 1 >= maxAttempts;
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        last ? TaskState.FAILED : TaskState.QUEUED, attempt, last ? worker : null, last ? progress : 0, null, failCount + 1, lostCount + 1, reason,
+        createdAt, runAt, null, startedAt, last ? now : finishedAt, now, by, logs, repeat, owner, extra);
   }
 
   /** A progress report, clamped to 0..100. */
   public Task withProgress(int percent) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        state, attempt, worker, Math.max(0, Math.min(100, percent)), result, failCount, failReason,
+        state, attempt, worker, Math.max(0, Math.min(100, percent)), result, failCount, lostCount, failReason,
         createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, owner, extra);
   }
 
@@ -100,21 +113,21 @@ public record Task(
     List<JsonObject> next = new ArrayList<>(logs.size() < MAX_LOGS ? logs : logs.subList(logs.size() - MAX_LOGS + 1, logs.size()));
     next.add(line);
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        state, attempt, worker, progress, result, failCount, failReason,
+        state, attempt, worker, progress, result, failCount, lostCount, failReason,
         createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat, owner, extra);
   }
 
   /** Held with its suite: not dispatched until the suite is made ready again. */
   public Task paused(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        TaskState.PAUSED, attempt, worker, progress, result, failCount, failReason,
+        TaskState.PAUSED, attempt, worker, progress, result, failCount, lostCount, failReason,
         createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
   /** Cancelled by a client: terminal, whatever state it was in. */
   public Task cancelled(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        TaskState.CANCELLED, attempt, worker, progress, result, failCount, failReason,
+        TaskState.CANCELLED, attempt, worker, progress, result, failCount, lostCount, failReason,
         createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra);
   }
 
@@ -124,7 +137,7 @@ public record Task(
    */
   public Task nextRun(Instant next, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        TaskState.QUEUED, attempt, null, 0, result, 0, failReason,
+        TaskState.QUEUED, attempt, null, 0, result, 0, 0, failReason,
         createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 
@@ -136,13 +149,13 @@ public record Task(
     boolean again = state.terminal();
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(), e.taskData(), e.suiteGuid(),
         again ? TaskState.QUEUED : state, attempt, again ? null : worker, again ? 0 : progress, again ? null : result,
-        again ? 0 : failCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner, e.extra());
+        again ? 0 : failCount, again ? 0 : lostCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner, e.extra());
   }
 
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */
   public Task requeued(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
-        TaskState.QUEUED, attempt, null, 0, null, failCount, failReason,
+        TaskState.QUEUED, attempt, null, 0, null, failCount, lostCount, failReason,
         createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
   }
 }

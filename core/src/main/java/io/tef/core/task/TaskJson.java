@@ -33,6 +33,7 @@ public final class TaskJson {
         .put("worker", t.worker())
         .put("progress", t.progress())
         .put("failCount", t.failCount())
+        .put("lostCount", t.lostCount() > 0 ? t.lostCount() : null)
         .put("failReason", t.failReason())
         .put("createdAt", date(t.createdAt()))
         .put("nextRunAt", t.state() == TaskState.QUEUED ? date(t.runAt()) : null)
@@ -68,7 +69,7 @@ public final class TaskJson {
         d.getString("_id"), d.getString("name"), d.getInteger("priority", 1), resources,
         d.getInteger("timeLimit", 600), d.getInteger("maxAttempts", 3), StoredJson.get(d, "data"),
         d.getString("suiteGuid"), state, d.getInteger("attempt", 0), d.getString("worker"),
-        d.getInteger("progress", 0), StoredJson.get(d, "result"), d.getInteger("failCount", 0),
+        d.getInteger("progress", 0), StoredJson.get(d, "result"), d.getInteger("failCount", 0), d.getInteger("lostCount", 0),
         d.getString("failReason"), instant(d.getValue("createdAt")), instant(d.getValue("runAt")),
         instant(d.getValue("lockedAt")), instant(d.getValue("lastRunAt")),
         instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),
@@ -95,6 +96,7 @@ public final class TaskJson {
         .put("progress", t.progress())
         .put("result", t.result())
         .put("fail_count", t.failCount())
+        .put("lost_count", t.lostCount())
         .put("fail_reason", t.failReason())
         .put("logs", new JsonArray(new ArrayList<>(t.logs())))
         .put("run_at", iso(t.runAt()))

@@ -58,6 +58,22 @@ class WorkerStatusTest {
   }
 
   @Test
+  void aStatusMayAnnounceItsIntervalAndThatItTakesAbandon() {
+    WorkerStatus plain = WorkerStatus.fromJson(tef());
+    assertEquals(0, plain.pingIntervalMs(), "TEF's worker announces none");
+    assertEquals(false, plain.takesAbandon());
+    WorkerStatus own = WorkerStatus.fromJson(tef().put("ping_interval_ms", 20_000).put("takes_abandon", true));
+    assertEquals(20_000, own.pingIntervalMs());
+    assertEquals(true, own.takesAbandon());
+    assertEquals(own, WorkerStatus.fromJson(own.toJson()));
+    assertEquals("ping_interval_ms", refused(tef().put("ping_interval_ms", 99)));
+    assertEquals("ping_interval_ms", refused(tef().put("ping_interval_ms", WorkerRegistration.MAX_PING_MS + 1)));
+    assertEquals("ping_interval_ms", refused(tef().put("ping_interval_ms", "20s")));
+    assertEquals("ping_interval_ms", refused(tef().put("ping_interval_ms", 1500.5)));
+    assertEquals("takes_abandon", refused(tef().put("takes_abandon", "yes")));
+  }
+
+  @Test
   void aRegistrationIsBoundedTheSameWay() {
     JsonObject r = new JsonObject().put("name", "resizer-1:1").put("instance", "i-1").put("task_types", new JsonArray().add("resize"));
     WorkerRegistration.fromJson(r);

@@ -55,7 +55,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = {"-p", "--paths"}, split = ",", paramLabel = "DIR", description = "Folders of task jars, each task with its <task>.json metadata.")
   List<Path> paths;
 
-  @Option(names = "--ping", paramLabel = "DURATION", description = "Heartbeat interval: 500ms, 5s, 1m (default: the node's, 5s).")
+  @Option(names = "--ping", paramLabel = "DURATION", description = "Heartbeat interval, announced to the node: 500ms, 5s, 1m (100ms to 1h; default: the node's, 5s).")
   String ping;
 
   @Option(names = "--slots", paramLabel = "N", description = "Tasks run at once (1 to 64, default 1); each slot registers as <id>:1 .. <id>:N, one slot as <id>.")
@@ -221,6 +221,9 @@ final class WorkerCommand implements Callable<Integer> {
       List<Path> paths = o.list(c.paths == null ? null : c.paths.stream().map(Path::toString).toList(), "paths").stream().map(Path::of).toList();
       String pingText = o.string(c.ping, "ping", null);
       Duration ping = pingText == null ? null : WorkerOption.duration(pingText, "--ping");
+      if (ping != null && ping.toMillis() > io.tef.core.protocol.WorkerRegistration.MAX_PING_MS) {
+        throw new IllegalArgumentException("--ping: must be at most 1h, got " + pingText);
+      }
       String slotsText = o.string(c.slots, "slots", "1");
       int slots;
       try {
