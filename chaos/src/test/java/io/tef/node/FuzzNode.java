@@ -91,14 +91,22 @@ final class FuzzNode implements AutoCloseable {
 
   /** Starts the node, and this JVM's clustered Vert.x; the broker may be null (no AMQP door then). */
   static FuzzNode start(AmqpBroker broker) throws Exception {
-    FuzzNode n = new FuzzNode(joinCluster(), broker, Files.createTempDirectory("tef-fuzz-"));
+    FuzzNode n = new FuzzNode(joinCluster(clusterName("fuzz")), broker, Files.createTempDirectory("tef-fuzz-"));
     n.launch();
     return n;
   }
 
   /** A Vert.x of this JVM in the test run's cluster (as ClusteredWorkerTest joins it). */
-  static Vertx joinCluster() throws Exception {
-    TefConfig.Cluster cluster = new TefConfig.Cluster(true, "127.0.0.1", 0, "", TestNodes.CLUSTER_NAME, List.of(), false, "tef", 1);
+  /**
+   * Each chaos test has a cluster of its own: a node JVM a test killed, or its Hazelcast member
+   * still leaving, must never take part in the next test (a second collective would answer there).
+   */
+  static String clusterName(String test) {
+    return TestNodes.CLUSTER_NAME + "-" + test;
+  }
+
+  static Vertx joinCluster(String clusterName) throws Exception {
+    TefConfig.Cluster cluster = new TefConfig.Cluster(true, "127.0.0.1", 0, "", clusterName, List.of(), false, "tef", 1);
     return TestNodes.await(Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
         .withClusterManager(ClusterSetup.clusterManager(cluster, null))
@@ -114,6 +122,7 @@ final class FuzzNode implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-host", "127.0.0.1", "--demo-workers", "1",
         "--store-listen", "127.0.0.1:" + storePort, "--name", "fuzz-" + generation));
     java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("TEF_CLUSTER_NAME", clusterName("fuzz"));
     if (broker != null) {
       // tasker's routes and addresses exist only for listed types (and with the bridge); a list is set from the environment
       env.put("TEF_TASKER_TASK_TYPES", TASKER_TYPE);

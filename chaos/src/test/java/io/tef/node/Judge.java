@@ -47,7 +47,14 @@ final class Judge {
     /** 405 (REST). */
     METHOD_NOT_ALLOWED,
     /** 400 (REST). */
-    BAD_REQUEST
+    BAD_REQUEST,
+    /**
+     * Raw HTTP the HTTP layer answers before TEF sees it, as README says: a request line naming
+     * a version other than HTTP/1.0 or HTTP/1.1 gets a bare 501; a chunked body whose framing is
+     * broken ends the connection (where the request ends cannot be known). Those two answers are
+     * counted under "other"; any other answer is judged as usual.
+     */
+    HTTP_LAYER
   }
 
   private final FuzzNode node;
@@ -79,6 +86,11 @@ final class Judge {
    * comparable); {@code sentGuid}: the guid sent, if any (to name the input of a stray document).
    */
   void judge(String target, String input, Outcome o, String sentTaskData, String sentGuid, Expect expect) throws Exception {
+    if (expect == Expect.HTTP_LAYER && (o.code() == 501 || o.answer() == Figures.Answer.UNANSWERED)) {
+      door.inputs.incrementAndGet();
+      door.count(Figures.Answer.OTHER);
+      return;
+    }
     door.inputs.incrementAndGet();
     door.count(o.answer());
     if (o.late()) {

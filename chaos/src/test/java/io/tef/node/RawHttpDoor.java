@@ -225,13 +225,27 @@ final class RawHttpDoor {
     return Arbitraries.frequencyOf(Tuple.of(8, structured), Tuple.of(1, garbage), Tuple.of(1, chunked));
   }
 
+  /** A request line whose version is not exactly HTTP/1.0 or HTTP/1.1, or a chunk size that is not hex. */
+  static boolean answeredByTheHttpLayer(byte[] request) {
+    String text = new String(request, StandardCharsets.ISO_8859_1);
+    int eol = text.indexOf("\r\n");
+    String line = eol < 0 ? text : text.substring(0, eol);
+    String[] parts = line.split(" ", -1);
+    if (parts.length == 3 && !parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0") && parts[2].matches("(?i)http/\\d+\\.\\d+")) {
+      return true;
+    }
+    int body = text.indexOf("\r\n\r\n");
+    return text.contains("Transfer-Encoding: chunked\r\n") && body > 0 && !text.substring(body + 4).matches("(?s)[0-9A-Fa-f]{1,8}\r\n.*");
+  }
+
   void fuzz(Judge judge, int n) throws Exception {
     Iterator<Raw> requests = Gen.stream(request());
     for (int done = 0; done < n; ) {
       judge.beginBatch();
       for (int i = 0; i < RestDoor.BATCH && done < n; i++, done++) {
         Raw r = requests.next();
-        judge.judge("raw HTTP", r.label(), RestDoor.outcome(send(r.bytes()), false, r.label().startsWith("HEAD"), false), null, null, Judge.Expect.SAFE);
+        judge.judge("raw HTTP", r.label(), RestDoor.outcome(send(r.bytes()), false, r.label().startsWith("HEAD"), false), null, null,
+            answeredByTheHttpLayer(r.bytes()) ? Judge.Expect.HTTP_LAYER : Judge.Expect.SAFE);
       }
       judge.endBatch();
     }

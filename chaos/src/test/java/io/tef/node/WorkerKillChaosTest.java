@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @org.junit.jupiter.api.Tag("chaos")
 class WorkerKillChaosTest {
 
+  private static final Map<String, String> CLUSTER = Map.of("TEF_CLUSTER_NAME", FuzzNode.clusterName("worker-kill"));
+
   @TempDir
   Path dataDir;
 
@@ -47,10 +49,10 @@ class WorkerKillChaosTest {
     Map<String, CompletableFuture<JsonObject>> firstStart = new ConcurrentHashMap<>();
     Map<String, CompletableFuture<Long>> rerunAt = new ConcurrentHashMap<>();
     long started = System.nanoTime();
-    try (NodeProcess node = NodeProcess.start(dataDir, "--cluster", "--cluster-host", "127.0.0.1",
+    try (NodeProcess node = NodeProcess.start(dataDir, CLUSTER, "--cluster", "--cluster-host", "127.0.0.1",
         "--set", "collective.ping_interval_ms=" + pingMs, "--set", "dispatcher.dispatch_timeout_ms=5000")) {
       int port = node.awaitReady();
-      Vertx vertx = FuzzNode.joinCluster();
+      Vertx vertx = FuzzNode.joinCluster(FuzzNode.clusterName("worker-kill"));
       try (Http http = new Http(vertx, port)) {
         MessageConsumer<JsonObject> notes = vertx.eventBus().consumer(Addresses.EVENTS_NOTIFICATIONS, m -> {
           JsonObject n = m.body();
@@ -131,7 +133,7 @@ class WorkerKillChaosTest {
 
   private CompletableFuture<Void> startWorker(long pingMs) throws Exception {
     String id = "cw-" + (++nextWorker);
-    NodeProcess w = NodeProcess.worker(Map.of(), "--cluster", "--cluster-host", "127.0.0.1", "--id", id, "--tasks", "sleep,echo",
+    NodeProcess w = NodeProcess.worker(CLUSTER, "--cluster", "--cluster-host", "127.0.0.1", "--id", id, "--tasks", "sleep,echo",
         "--ping", pingMs + "ms");
     workers.put(id, w);
     CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {

@@ -39,7 +39,9 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new TaskerRoutes(vertx, config.tasker(), TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()),
         config.restBodyLimit()).mount(router);
     Methods.install(router);
-    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port());
+    // No h2c upgrade: TEF speaks HTTP/1.1, and the upgrade path answers refusals in plain text before any route.
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
+        .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .invalidRequestHandler(JsonResponses.invalidRequests(options))

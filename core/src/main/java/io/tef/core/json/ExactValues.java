@@ -16,6 +16,21 @@ import java.math.BigDecimal;
  */
 final class ExactValues {
 
+  /** Text this process wrote (a stored value): read back with the same exact numbers. */
+  private static final com.fasterxml.jackson.core.JsonFactory STORED = com.fasterxml.jackson.core.JsonFactory.builder()
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNumberLength(10_000).build())
+      .build();
+
+  /** One JSON value from text TEF wrote itself, numbers exact. */
+  static Object parse(String text) {
+    try (JsonParser p = STORED.createParser(text)) {
+      p.nextToken();
+      return read(p);
+    } catch (IOException e) {
+      throw new io.vertx.core.json.DecodeException("stored JSON unreadable: " + e.getMessage(), e);
+    }
+  }
+
   /** The value at the parser's current token. */
   static Object read(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();

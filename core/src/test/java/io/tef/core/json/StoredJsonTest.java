@@ -32,6 +32,19 @@ class StoredJsonTest {
     }
   }
 
+  /** Read by the door's reader (exact numbers), kept as text, read back with the same values. */
+  @Test
+  void numbersADoubleCannotHoldComeBackWithTheirValue() {
+    StrictJson door = new StrictJson(JsonLimits.DEFAULT);
+    for (String v : new String[] {"1.2345678901234567890123", "1e400", "-1e-400", "{\"$numberDecimal\": 1e1000000}"}) {
+      Object value = door.read(io.vertx.core.buffer.Buffer.buffer(v));
+      JsonObject doc = new JsonObject();
+      StoredJson.put(doc, "data", value);
+      Object back = StoredJson.get(doc, "data");
+      assertEquals(value, back, v);
+    }
+  }
+
   @Test
   void nullPutsNothing() {
     JsonObject doc = new JsonObject();
