@@ -225,7 +225,7 @@ final class RawHttpDoor {
     return Arbitraries.frequencyOf(Tuple.of(8, structured), Tuple.of(1, garbage), Tuple.of(1, chunked));
   }
 
-  /** A request line whose version is not exactly HTTP/1.0 or HTTP/1.1, or a chunk size that is not hex. */
+  /** A request line whose version is not exactly HTTP/1.0 or HTTP/1.1; a chunk size that is not hex, or a trailer over the header limit. */
   static boolean answeredByTheHttpLayer(byte[] request) {
     String text = new String(request, StandardCharsets.ISO_8859_1);
     int eol = text.indexOf("\r\n");
@@ -235,7 +235,12 @@ final class RawHttpDoor {
       return true;
     }
     int body = text.indexOf("\r\n\r\n");
-    return text.contains("Transfer-Encoding: chunked\r\n") && body > 0 && !text.substring(body + 4).matches("(?s)[0-9A-Fa-f]{1,8}\r\n.*");
+    if (!text.contains("Transfer-Encoding: chunked\r\n") || body < 0) {
+      return false;
+    }
+    String chunks = text.substring(body + 4);
+    int last = chunks.indexOf("\r\n0\r\n");
+    return !chunks.matches("(?s)[0-9A-Fa-f]{1,8}\r\n.*") || (last >= 0 && chunks.length() - last > 8192);
   }
 
   void fuzz(Judge judge, int n) throws Exception {
