@@ -42,6 +42,8 @@ class AmqpOriginalManagerTest extends SharedNodeTest {
     broker = AmqpBroker.require();
     Map<String, Object> settings = new HashMap<>(broker.nodeSettings());
     settings.put("node.demo_workers", 1);
+    // The original worker announces no interval: it is watched by this one (30 s by default; short here).
+    settings.put("amqp.worker_ping_interval_ms", 500);
     startNode(dataDir, settings);
     AmqpBroker.awaitUp(node);
     deadLetters = broker.listen(broker.prefix() + ".dead_letter");
