@@ -225,9 +225,15 @@ final class RawHttpDoor {
     return Arbitraries.frequencyOf(Tuple.of(8, structured), Tuple.of(1, garbage), Tuple.of(1, chunked));
   }
 
-  /** A request line whose version is not exactly HTTP/1.0 or HTTP/1.1; a chunk size that is not hex, or a trailer over the header limit. */
+  /**
+   * A request line whose version is not exactly HTTP/1.0 or HTTP/1.1; a chunk size that is not
+   * hex, or a trailer over the header limit; bytes with no request line at all.
+   */
   static boolean answeredByTheHttpLayer(byte[] request) {
     String text = new String(request, StandardCharsets.ISO_8859_1);
+    if (text.chars().allMatch(c -> c <= ' ')) {
+      return true; // no request line yet: control characters before one are skipped (RFC 9112, 2.2), the server waits
+    }
     int eol = text.indexOf("\r\n");
     String line = eol < 0 ? text : text.substring(0, eol);
     String[] parts = line.split(" ", -1);

@@ -86,7 +86,9 @@ final class WorkerEntry {
    * announces no ping interval is watched by {@code defaultPingMs}.
    */
   void register(WorkerRegistration r, Via how, String queue, long defaultPingMs) {
-    if (!r.instance().equals(instance)) {
+    // Back after being declared offline, even as the same instance (a worker whose heartbeat came
+    // late registers again): it is live again, or the silence check would skip it for good.
+    if (!r.instance().equals(instance) || "offline".equals(status)) {
       startedAt = now();
       status = "idle";
       task = null;
