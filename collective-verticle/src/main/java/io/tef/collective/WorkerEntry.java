@@ -86,13 +86,19 @@ final class WorkerEntry {
    * announces no ping interval is watched by {@code defaultPingMs}.
    */
   void register(WorkerRegistration r, Via how, String queue, long defaultPingMs) {
-    // Back after being declared offline, even as the same instance (a worker whose heartbeat came
-    // late registers again): it is live again, or the silence check would skip it for good.
-    if (!r.instance().equals(instance) || "offline".equals(status)) {
+    if (!r.instance().equals(instance)) {
       startedAt = now();
       status = "idle";
       task = null;
       attempt = 0;
+    } else if ("offline".equals(status)) {
+      // Back after being declared offline as the same instance (its heartbeat came late, or its
+      // node restarted): live again, or the silence check would skip it for good.
+      status = r.runningTask() != null ? "working" : "idle";
+    }
+    if (r.runningTask() != null) {
+      task = r.runningTask(); // it says what it runs: a restarted dispatcher learns it from get_workers too
+      attempt = r.runningAttempt();
     }
     instance = r.instance();
     via = how;
