@@ -69,7 +69,7 @@ final class Abandons {
       LOG.info("Worker {} takes no abandon: not told; it gets nothing new until task {} attempt {} ends there", w.name, t.guid(), t.attempt());
       return;
     }
-    JsonObject message = new JsonObject().put("type", "abandon").put("guid", t.guid()).put("attempt", t.attempt());
+    JsonObject message = new io.tef.core.protocol.Assignment.Abandon(t.guid(), t.attempt()).toJson();
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(timeoutMs))
         .onComplete(ar -> {
           // The worker has let go (or is gone): only now may another holder take its resources.

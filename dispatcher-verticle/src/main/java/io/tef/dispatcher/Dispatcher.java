@@ -947,8 +947,7 @@ final class Dispatcher {
   }
 
   private void send(Task t, WorkerPool.Worker w, TaskQueue.Entry entry) {
-    JsonObject message = new JsonObject().put("type", "task").put("task", TaskJson.toView(t)).put("attempt", t.attempt())
-        .put("report_to", Addresses.dispatcher(instance));
+    JsonObject message = new io.tef.core.protocol.Assignment.Task(TaskJson.toView(t), t.attempt(), Addresses.dispatcher(instance)).toJson();
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
         .onSuccess(reply -> {
           w.idleHint = false;
@@ -963,7 +962,8 @@ final class Dispatcher {
           if (now == null || now.attempt() != t.attempt() || now.state() != TaskState.DISPATCHED) {
             return;
           }
-          if (err instanceof ReplyException re && re.failureCode() == 409 && String.valueOf(re.getMessage()).startsWith("stopping")) {
+          io.tef.core.protocol.Refusal refusal = io.tef.core.protocol.Refusal.of(err);
+          if (refusal == io.tef.core.protocol.Refusal.STOPPING) {
             // A worker on its way out (a graceful stop): the task goes back in its place, the worker goes.
             releaseResources(now);
             live.put(now.guid(), now.requeued(nodeName));
@@ -975,7 +975,7 @@ final class Dispatcher {
             dispatchType(t.taskType());
             return;
           }
-          if (err instanceof ReplyException re && re.failureCode() == 409 && String.valueOf(re.getMessage()).startsWith("busy")) {
+          if (refusal == io.tef.core.protocol.Refusal.BUSY) {
             // Another dispatcher's task runs there: the task goes back in its place, the worker
             // is tried again when it says it is idle.
             releaseResources(now);

@@ -45,6 +45,18 @@ class TwoDispatchersTest extends SharedNodeTest {
   @BeforeAll
   static void start() throws Exception {
     startNode(dataDir, Map.of("dispatcher.instances", 2));
+  }
+
+  /** Each test deploys what it needs and takes it away again: the tests run in any order. */
+  @org.junit.jupiter.api.AfterEach
+  void undeploySharedWorkers() throws Exception {
+    for (String id : workerDeployments) {
+      await(node.vertx().undeploy(id));
+    }
+    workerDeployments.clear();
+  }
+
+  private static void deploySharedWorkers() throws Exception {
     for (int i = 0; i < 4; i++) {
       TefWorker w = TefWorker.builder("shared-worker-" + i)
           .handle("shared", job -> {
@@ -62,6 +74,7 @@ class TwoDispatchersTest extends SharedNodeTest {
 
   @Test
   void twoDispatchersNeverDispatchATaskTwice() throws Exception {
+    deploySharedWorkers();
     // Paused, so that the first half waits in the store when the third dispatcher starts.
     JsonObject state = await(node.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
         new JsonObject().put("type", "set_state").put("data", "paused"))).body();
@@ -124,10 +137,7 @@ class TwoDispatchersTest extends SharedNodeTest {
 
   @Test
   void aStoppedDispatchersTasksAreTakenOverAndCancelsReachTheirOwner() throws Exception {
-    for (String id : workerDeployments) {
-      await(node.vertx().undeploy(id)); // nobody runs "handover" until the extra dispatcher is gone
-    }
-    workerDeployments.clear();
+    // No worker runs "handover" until the extra dispatcher is gone.
     String extra = await(node.vertx().deployVerticle(new DispatcherVerticle(),
         new DeploymentOptions().setConfig(ConfigLoader.toJson(node.config()))));
     for (int i = 0; i < 30; i++) {

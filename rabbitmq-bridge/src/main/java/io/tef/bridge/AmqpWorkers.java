@@ -7,6 +7,7 @@ import io.tef.core.protocol.WorkerIdentity;
 import io.tef.core.protocol.WorkerPresence;
 import io.tef.core.protocol.WorkerStatus;
 import io.tef.core.task.ErrorBody;
+import io.tef.core.task.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -208,25 +209,27 @@ final class AmqpWorkers {
 
   /** The dispatcher's request on tef.worker.<name>: a task (or an abandon) for an AMQP worker. */
   private void onDispatch(Link link, Message<JsonObject> m) {
-    JsonObject body = m.body();
-    String type = body == null ? null : body.getString("type");
-    if ("task".equals(type) && body.getJsonObject("task") != null) {
-      int attempt = body.getInteger("attempt", 0);
-      JsonObject task = body.getJsonObject("task").copy()
-          .put("type", "task").put("attempt", attempt).put("worker", link.name)
+    io.tef.core.protocol.Assignment assignment;
+    try {
+      assignment = io.tef.core.protocol.Assignment.fromJson(m.body());
+    } catch (ValidationException e) {
+      Replies.fail(m, e);
+      return;
+    }
+    if (assignment instanceof io.tef.core.protocol.Assignment.Task a) {
+      JsonObject task = a.task().copy()
+          .put("type", "task").put("attempt", a.attempt()).put("worker", link.name)
           .put("results_to", names.workerGeneratedMessages(link.workerType));
-      String key = task.getString("guid") + "#" + attempt;
+      String key = a.guid() + "#" + a.attempt();
       inFlight.put(key, link.name);
       dispatch(link, m, task, key);
-    } else if ("abandon".equals(type)) {
-      resends.remove(body.getString("guid") + "#" + body.getInteger("attempt", 0)); // that attempt is over
+    } else if (assignment instanceof io.tef.core.protocol.Assignment.Abandon a) {
+      resends.remove(a.guid() + "#" + a.attempt()); // that attempt is over
       // TEF had no such message: dispatchers send it only to a worker whose worker_status said
       // "takes_abandon": true; it may drop the task (its late result is refused anyway).
-      sendToWorker(link, body.copy())
+      sendToWorker(link, a.toJson())
           .onSuccess(v -> m.reply(new JsonObject().put("told", true)))
           .onFailure(err -> m.fail(503, ErrorBody.of("the broker did not take the abandon for " + link.queue + ": " + err.getMessage(), null).encode()));
-    } else {
-      m.fail(400, ErrorBody.of("an AMQP worker takes messages of type task or abandon, got " + type, "type").encode());
     }
   }
 
@@ -274,7 +277,7 @@ final class AmqpWorkers {
         // Surely not sent: the connection was away before the publish. "busy" makes the dispatcher
         // put the task back in its place and keep the worker, trying it again on an idle hint,
         // which onReconnected gives; a plain refusal would drop the worker until it re-registers.
-        m.fail(409, "busy: not connected to the broker, task " + key + " not sent to " + link.queue);
+        io.tef.core.protocol.Refusal.BUSY.fail(m, ": not connected to the broker, task " + key + " not sent to " + link.queue);
         return;
       }
       m.fail(503, ErrorBody.of("the broker did not take the task for " + link.queue + ": " + err.getMessage(), null).encode());

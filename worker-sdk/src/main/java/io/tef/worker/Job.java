@@ -23,10 +23,8 @@ public final class Job {
     this.task = task;
   }
 
-  static Job from(JsonObject message) {
-    JsonObject task = message.getJsonObject("task");
-    return new Job(task.getString("guid"), task.getString("task_type"), message.getInteger("attempt"),
-        task.getValue("task_data"), task, message.getString("report_to", io.tef.core.Addresses.TASKS_REPORT));
+  static Job from(io.tef.core.protocol.Assignment.Task a) {
+    return new Job(a.guid(), a.taskType(), a.attempt(), a.task().getValue("task_data"), a.task(), a.reportTo());
   }
 
   /** Where reports on this job go: the dispatcher that gave it, else the shared address. */

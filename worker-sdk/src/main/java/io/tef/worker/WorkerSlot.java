@@ -156,22 +156,31 @@ final class WorkerSlot {
   }
 
   private void onTask(Message<JsonObject> m) {
-    if (m.body() != null && "abandon".equals(m.body().getString("type"))) {
-      onAbandon(m);
-      return;
-    }
-    Job job;
+    io.tef.core.protocol.Assignment assignment;
     try {
-      job = Job.from(m.body());
+      assignment = io.tef.core.protocol.Assignment.fromJson(m.body());
     } catch (RuntimeException e) {
       m.fail(400, "not a task assignment: " + e.getMessage());
       return;
     }
+    if (assignment instanceof io.tef.core.protocol.Assignment.Abandon abandon) {
+      onAbandon(m, abandon);
+      return;
+    }
+    Job job = Job.from((io.tef.core.protocol.Assignment.Task) assignment);
     TaskHandler handler = handlers.get(job.taskType());
     // "stopping" first: a dispatcher drops a worker that refuses for any reason but "busy".
-    if (stopping || current != null || handler == null) {
-      turnedAway |= !stopping && current != null;
-      m.fail(409, stopping ? "stopping" : current != null ? "busy with " + current.guid() : "no handler for " + job.taskType());
+    if (stopping) {
+      io.tef.core.protocol.Refusal.STOPPING.fail(m, null);
+      return;
+    }
+    if (current != null) {
+      turnedAway = true;
+      io.tef.core.protocol.Refusal.BUSY.fail(m, "with " + current.guid());
+      return;
+    }
+    if (handler == null) {
+      io.tef.core.protocol.Refusal.NO_HANDLER.fail(m, "for " + job.taskType());
       return;
     }
     current = job;
@@ -237,10 +246,10 @@ final class WorkerSlot {
   }
 
   /** The dispatcher took the task back (stalled or cancelled): drop it and be free for work. */
-  private void onAbandon(Message<JsonObject> m) {
+  private void onAbandon(Message<JsonObject> m, io.tef.core.protocol.Assignment.Abandon abandon) {
     Job job = current;
-    String guid = m.body().getString("guid");
-    if (job != null && job.guid().equals(guid) && job.attempt() == m.body().getInteger("attempt", -1)) {
+    String guid = abandon.guid();
+    if (job != null && job.guid().equals(guid) && job.attempt() == abandon.attempt()) {
       job.abandon();
       current = null;
       LOG.info("Worker {} abandoned task {} attempt {}", name, guid, job.attempt());
