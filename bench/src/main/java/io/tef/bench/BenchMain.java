@@ -151,7 +151,7 @@ public final class BenchMain implements Callable<Integer> {
     while (System.nanoTime() < deadline) {
       try {
         last = await(vertx.eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
-            new JsonObject().put("type", "set_state").put("data", "running"))).body();
+            io.tef.core.protocol.DispatcherControl.SET_STATE.message("running"))).body();
         if (last.getLong("dispatchers", 0L) == count) {
           return;
         }

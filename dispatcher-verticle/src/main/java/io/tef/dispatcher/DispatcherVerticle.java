@@ -86,25 +86,23 @@ public final class DispatcherVerticle extends VerticleBase {
    * the one that receives a message passes it on to the others and adds up their answers.
    */
   private Future<JsonObject> control(JsonObject message, boolean forwarded) {
-    String type = Fields.requireString(message, "type");
+    io.tef.core.protocol.DispatcherControl type = io.tef.core.protocol.DispatcherControl.parse(Fields.requireString(message, "type"));
     Future<JsonObject> local = switch (type) {
-      case "set_state" -> {
+      case SET_STATE -> {
         dispatcher.setState(DispatcherState.parse(message.getValue("data"), "data"));
         yield Future.succeededFuture(new JsonObject().put("response", dispatcher.state().wire()));
       }
-      case "get_state" -> Future.succeededFuture(dispatcher.stats().put("response", dispatcher.state().wire()));
-      case "pause_suite" -> Future.succeededFuture(new JsonObject().put("response", dispatcher.pauseSuite(Fields.requireString(message, "data"))));
-      case "ready_suite" -> Future.succeededFuture(new JsonObject().put("response", dispatcher.readySuite(Fields.requireString(message, "data"))));
-      case "stop_suite" -> dispatcher.stopSuite(Fields.requireString(message, "data")).map(r -> new JsonObject().put("response", r));
-      default -> throw new ValidationException("type", "unknown control message type '" + type
-          + "'; one of set_state, get_state, pause_suite, ready_suite, stop_suite");
+      case GET_STATE -> Future.succeededFuture(dispatcher.stats().put("response", dispatcher.state().wire()));
+      case PAUSE_SUITE -> Future.succeededFuture(new JsonObject().put("response", dispatcher.pauseSuite(Fields.requireString(message, "data"))));
+      case READY_SUITE -> Future.succeededFuture(new JsonObject().put("response", dispatcher.readySuite(Fields.requireString(message, "data"))));
+      case STOP_SUITE -> dispatcher.stopSuite(Fields.requireString(message, "data")).map(r -> new JsonObject().put("response", r));
     };
-    if (forwarded || type.equals("get_state")) {
+    if (forwarded || type == io.tef.core.protocol.DispatcherControl.GET_STATE) {
       return local;
     }
     List<Future<JsonObject>> others = dispatcher.otherDispatchers().stream()
         .map(other -> dispatcher.forwardControl(other, message)
-            .onFailure(err -> LOG.warn("Dispatcher {} did not take control message {}: {}", other, type, err.getMessage())))
+            .onFailure(err -> LOG.warn("Dispatcher {} did not take control message {}: {}", other, type.wire(), err.getMessage())))
         .toList();
     return local.compose(mine -> Future.join(others).transform(ar -> {
       JsonObject total = mine.copy();

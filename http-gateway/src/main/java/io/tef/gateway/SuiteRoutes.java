@@ -1,6 +1,7 @@
 package io.tef.gateway;
 
 import io.tef.core.Addresses;
+import io.tef.core.protocol.DispatcherControl;
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
@@ -23,9 +24,9 @@ final class SuiteRoutes {
 
   void mount(Router router) {
     router.get("/api/suites/:suite").handler(QueryParams.NONE).handler(this::show);
-    router.post("/api/suites/:suite/pause").handler(QueryParams.NONE).handler(ctx -> control(ctx, "pause_suite"));
-    router.post("/api/suites/:suite/ready").handler(QueryParams.NONE).handler(ctx -> control(ctx, "ready_suite"));
-    router.post("/api/suites/:suite/stop").handler(QueryParams.NONE).handler(ctx -> control(ctx, "stop_suite"));
+    router.post("/api/suites/:suite/pause").handler(QueryParams.NONE).handler(ctx -> control(ctx, DispatcherControl.PAUSE_SUITE));
+    router.post("/api/suites/:suite/ready").handler(QueryParams.NONE).handler(ctx -> control(ctx, DispatcherControl.READY_SUITE));
+    router.post("/api/suites/:suite/stop").handler(QueryParams.NONE).handler(ctx -> control(ctx, DispatcherControl.STOP_SUITE));
   }
 
   private void show(RoutingContext ctx) {
@@ -46,8 +47,7 @@ final class SuiteRoutes {
     }).onFailure(ctx::fail);
   }
 
-  private void control(RoutingContext ctx, String type) {
-    JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL,
-        new JsonObject().put("type", type).put("data", ctx.pathParam("suite")), reply -> reply.getJsonObject("response"));
+  private void control(RoutingContext ctx, DispatcherControl type) {
+    JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL, type.message(ctx.pathParam("suite")), reply -> reply.getJsonObject("response"));
   }
 }

@@ -19,7 +19,6 @@ import java.util.Set;
  */
 final class ManagerInbox {
 
-  static final Set<String> DISPATCHER_TYPES = Set.of("set_state", "get_state", "pause_suite", "ready_suite", "stop_suite");
   static final Set<String> COLLECTIVE_TYPES = Set.of("worker_status", "remove_worker", "get_workers");
   private static final long REQUEST_TIMEOUT_MS = 15_000;
 
@@ -44,7 +43,7 @@ final class ManagerInbox {
       return;
     }
     String address = "task".equals(type) ? Addresses.TASKS_SUBMIT
-        : DISPATCHER_TYPES.contains(type) ? Addresses.DISPATCHER_CONTROL
+        : io.tef.core.protocol.DispatcherControl.of(type) != null ? Addresses.DISPATCHER_CONTROL
         : COLLECTIVE_TYPES.contains(type) ? Addresses.COLLECTIVE_CONTROL
         : null;
     if (address == null) {
