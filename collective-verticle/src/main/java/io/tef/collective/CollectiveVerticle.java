@@ -239,13 +239,10 @@ public final class CollectiveVerticle extends VerticleBase {
 
   private void onControl(Message<Object> m) {
     try {
-      String type = Fields.requireString(Fields.object(m.body()), "type");
-      switch (type) {
-        case "worker_status" -> onStatus(m);
-        case "remove_worker" -> onRemove(m);
-        case "get_workers" -> onGetWorkers(m);
-        default -> throw new ValidationException("type", "unknown collective message type '" + type
-            + "'; one of worker_status, remove_worker, get_workers");
+      switch (io.tef.core.protocol.CollectiveControl.parse(Fields.requireString(Fields.object(m.body()), "type"))) {
+        case WORKER_STATUS -> onStatus(m);
+        case REMOVE_WORKER -> onRemove(m);
+        case GET_WORKERS -> onGetWorkers(m);
       }
     } catch (RuntimeException e) {
       Replies.fail(m, e);

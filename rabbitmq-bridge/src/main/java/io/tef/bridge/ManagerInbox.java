@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Set;
 
 /**
  * The manager queue and TEF's older three input queues: one handler, routed by {@code type} to
@@ -19,7 +18,8 @@ import java.util.Set;
  */
 final class ManagerInbox {
 
-  static final Set<String> COLLECTIVE_TYPES = Set.of("worker_status", "remove_worker", "get_workers");
+  private static final String KNOWN_TYPES = "task, " + io.tef.core.protocol.DispatcherControl.names() + ", "
+      + io.tef.core.protocol.CollectiveControl.names();
   private static final long REQUEST_TIMEOUT_MS = 15_000;
 
   private final Vertx vertx;
@@ -38,17 +38,15 @@ final class ManagerInbox {
       return;
     }
     if (!(body.getValue("type") instanceof String type) || type.isBlank()) {
-      settler.reject(d, "no type: a message needs \"type\" (task, set_state, pause_suite, ready_suite, stop_suite, "
-          + "worker_status, remove_worker, get_workers)", "type");
+      settler.reject(d, "no type: a message needs \"type\" (" + KNOWN_TYPES + ")", "type");
       return;
     }
     String address = "task".equals(type) ? Addresses.TASKS_SUBMIT
         : io.tef.core.protocol.DispatcherControl.of(type) != null ? Addresses.DISPATCHER_CONTROL
-        : COLLECTIVE_TYPES.contains(type) ? Addresses.COLLECTIVE_CONTROL
+        : io.tef.core.protocol.CollectiveControl.of(type) != null ? Addresses.COLLECTIVE_CONTROL
         : null;
     if (address == null) {
-      settler.reject(d, "unknown type '" + type + "'; one of task, set_state, get_state, pause_suite, ready_suite, stop_suite, "
-          + "worker_status, remove_worker, get_workers", "type");
+      settler.reject(d, "unknown type '" + type + "'; one of " + KNOWN_TYPES, "type");
       return;
     }
     Future<Void> ready = Future.succeededFuture();
@@ -60,7 +58,7 @@ final class ManagerInbox {
         settler.reject(d, e.field() + ": " + e.getMessage() + " (" + e.status() + ")", e.field());
         return;
       }
-    } else if ("worker_status".equals(type)) {
+    } else if (io.tef.core.protocol.CollectiveControl.of(type) == io.tef.core.protocol.CollectiveControl.WORKER_STATUS) {
       // Read as the collective reads it, so a name the broker or the bus cannot hold never reaches either.
       WorkerStatus status;
       try {

@@ -58,7 +58,7 @@ public record WorkerStatus(String name, String instance, String status, String t
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("type", "worker_status").put("name", name).put("instance", instance)
+    JsonObject json = new JsonObject().put("type", CollectiveControl.WORKER_STATUS.wire()).put("name", name).put("instance", instance)
         .put("status", status).put("task", task).put("attempt", attempt);
     if (workerType != null) {
       json.put("worker_type", workerType);
