@@ -1,6 +1,6 @@
 package io.tef.bench;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.core.store.MongoTaskStore;
@@ -151,7 +151,7 @@ public final class BenchMain implements Callable<Integer> {
     while (System.nanoTime() < deadline) {
       try {
         last = await(vertx.eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
-            io.tef.core.protocol.DispatcherControl.SET_STATE.message("running"))).body();
+            io.tef.protocol.DispatcherControl.SET_STATE.message("running"))).body();
         if (last.getLong("dispatchers", 0L) == count) {
           return;
         }

@@ -2,8 +2,8 @@ package io.tef.bench;
 
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskDefaults;
-import io.tef.core.task.TaskEnvelope;
+import io.tef.protocol.task.TaskDefaults;
+import io.tef.protocol.task.TaskEnvelope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

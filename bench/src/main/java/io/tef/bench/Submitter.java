@@ -1,6 +1,6 @@
 package io.tef.bench;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

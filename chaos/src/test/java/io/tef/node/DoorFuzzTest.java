@@ -158,7 +158,7 @@ class DoorFuzzTest {
       judge.beginBatch();
       Object body = EventBusDoor.asBusValue(c.envelope().text());
       String data = body instanceof io.vertx.core.json.JsonObject o && o.containsKey("task_data") ? io.vertx.core.json.Json.encode(o.getValue("task_data")) : null;
-      bus.send(judge, new EventBusDoor.Request(io.tef.core.Addresses.TASKS_SUBMIT, body, c.name() + ": " + c.envelope().text(), data,
+      bus.send(judge, new EventBusDoor.Request(io.tef.protocol.Addresses.TASKS_SUBMIT, body, c.name() + ": " + c.envelope().text(), data,
           c.envelope().guid(), false), c.expect());
       judge.endBatch();
     }

@@ -1,17 +1,17 @@
 package io.tef.collective;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.protocol.Fields;
-import io.tef.core.protocol.Replies;
-import io.tef.core.protocol.WorkerPresence;
-import io.tef.core.protocol.WorkerQuery;
-import io.tef.core.protocol.WorkerRegistration;
-import io.tef.core.protocol.WorkerStateEvent;
-import io.tef.core.protocol.WorkerStatus;
+import io.tef.protocol.Fields;
+import io.tef.protocol.Replies;
+import io.tef.protocol.worker.WorkerPresence;
+import io.tef.protocol.worker.WorkerQuery;
+import io.tef.protocol.worker.WorkerRegistration;
+import io.tef.protocol.worker.WorkerStateEvent;
+import io.tef.protocol.worker.WorkerStatus;
 import io.tef.core.store.MongoTaskStore;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -239,7 +239,7 @@ public final class CollectiveVerticle extends VerticleBase {
 
   private void onControl(Message<Object> m) {
     try {
-      switch (io.tef.core.protocol.CollectiveControl.parse(Fields.requireString(Fields.object(m.body()), "type"))) {
+      switch (io.tef.protocol.CollectiveControl.parse(Fields.requireString(Fields.object(m.body()), "type"))) {
         case WORKER_STATUS -> onStatus(m);
         case REMOVE_WORKER -> onRemove(m);
         case GET_WORKERS -> onGetWorkers(m);

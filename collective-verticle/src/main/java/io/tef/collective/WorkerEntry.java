@@ -1,8 +1,8 @@
 package io.tef.collective;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.WorkerRegistration;
-import io.tef.core.protocol.WorkerStatus;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.worker.WorkerRegistration;
+import io.tef.protocol.worker.WorkerStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package io.tef.dispatcher;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.TaskReport;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.worker.TaskReport;
 import io.tef.core.task.Task;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -69,7 +69,7 @@ final class Abandons {
       LOG.info("Worker {} takes no abandon: not told; it gets nothing new until task {} attempt {} ends there", w.name, t.guid(), t.attempt());
       return;
     }
-    JsonObject message = new io.tef.core.protocol.Assignment.Abandon(t.guid(), t.attempt()).toJson();
+    JsonObject message = new io.tef.protocol.Assignment.Abandon(t.guid(), t.attempt()).toJson();
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(timeoutMs))
         .onComplete(ar -> {
           // The worker has let go (or is gone): only now may another holder take its resources.

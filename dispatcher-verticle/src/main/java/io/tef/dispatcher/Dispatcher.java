@@ -1,17 +1,17 @@
 package io.tef.dispatcher;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.TefConfig;
-import io.tef.core.protocol.DispatcherState;
-import io.tef.core.protocol.TaskReport;
-import io.tef.core.protocol.WorkerPresence;
+import io.tef.protocol.DispatcherState;
+import io.tef.protocol.worker.TaskReport;
+import io.tef.protocol.worker.WorkerPresence;
 import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskEnvelope;
+import io.tef.protocol.task.TaskEnvelope;
 import io.tef.core.task.TaskJson;
-import io.tef.core.task.TaskState;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.task.TaskState;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -90,7 +90,7 @@ final class Dispatcher {
   private final LeaseStore leases;
 
   private final io.tef.core.store.TaskDefinitionStore taskTypes;
-  private final io.tef.core.json.JsonLimits limits;
+  private final io.tef.protocol.json.JsonLimits limits;
 
   Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, LeaseStore leases, io.tef.core.store.TaskDefinitionStore taskTypes,
              TefConfig config, Clock clock) {
@@ -301,7 +301,7 @@ final class Dispatcher {
 
   /** Agenda's unique: the stored task takes the new definition; one that had ended runs again. */
   private Future<JsonObject> redefine(Task existing, TaskEnvelope e) {
-    Instant runAt = e.runAt() != null ? io.tef.core.task.RunAt.parse(e.runAt(), now(), "run_at").truncatedTo(ChronoUnit.MILLIS)
+    Instant runAt = e.runAt() != null ? io.tef.protocol.task.RunAt.parse(e.runAt(), now(), "run_at").truncatedTo(ChronoUnit.MILLIS)
         : existing.state().terminal() ? now() : existing.runAt();
     Task next = existing.redefined(e, runAt, nodeName);
     live.put(next.guid(), next);
@@ -558,7 +558,7 @@ final class Dispatcher {
 
   /** TEF's res_man over the event bus: put, get, delete, list. */
   Future<JsonObject> resources(JsonObject message) {
-    String op = io.tef.core.protocol.Fields.requireString(message, "op");
+    String op = io.tef.protocol.Fields.requireString(message, "op");
     return switch (op) {
       case "list" -> resourceStore.definitions().compose(defs -> resourceStore.holds().map(holds -> {
         io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
@@ -566,7 +566,7 @@ final class Dispatcher {
         return new JsonObject().put("resources", list);
       }));
       case "get" -> {
-        String name = io.tef.core.protocol.Fields.requireString(message, "name");
+        String name = io.tef.protocol.Fields.requireString(message, "name");
         yield resourceStore.definition(name).compose(def -> {
           if (def == null) {
             throw new ValidationException(404, "name", "no resource named '" + name + "' (an undefined name is unlimited)");
@@ -575,8 +575,8 @@ final class Dispatcher {
         });
       }
       case "put" -> {
-        String name = io.tef.core.protocol.Fields.requireString(message, "name");
-        ResourceDefinition def = ResourceDefinition.parse(name, io.tef.core.protocol.Fields.optionalObject(message, "definition"), zone, "");
+        String name = io.tef.protocol.Fields.requireString(message, "name");
+        ResourceDefinition def = ResourceDefinition.parse(name, io.tef.protocol.Fields.optionalObject(message, "definition"), zone, "");
         yield resourceStore.definition(name).compose(before -> resourceStore.put(def).map(v -> {
           gate.define(def);
           vertx.eventBus().publish(Addresses.EVENTS_RESOURCES, new JsonObject().put("event", "defined").put("definition", def.toJson()).put("owner", instance));
@@ -585,7 +585,7 @@ final class Dispatcher {
         }));
       }
       case "delete" -> {
-        String name = io.tef.core.protocol.Fields.requireString(message, "name");
+        String name = io.tef.protocol.Fields.requireString(message, "name");
         yield resourceStore.delete(name).map(deleted -> {
           if (!deleted) {
             throw new ValidationException(404, "name", "no resource named '" + name + "'");
@@ -694,8 +694,8 @@ final class Dispatcher {
     Instant now = now();
     Instant from = done.repeat().isInterval() && done.startedAt() != null ? done.startedAt() : now;
     Instant next = done.repeat().next(from, zone).truncatedTo(ChronoUnit.MILLIS);
-    if (next.isAfter(io.tef.core.task.RunAt.LATEST)) {
-      throw new IllegalStateException("the next run would be after " + io.tef.core.task.RunAt.LATEST);
+    if (next.isAfter(io.tef.protocol.task.RunAt.LATEST)) {
+      throw new IllegalStateException("the next run would be after " + io.tef.protocol.task.RunAt.LATEST);
     }
     return next.isBefore(now) ? now : next;
   }
@@ -947,7 +947,7 @@ final class Dispatcher {
   }
 
   private void send(Task t, WorkerPool.Worker w, TaskQueue.Entry entry) {
-    JsonObject message = new io.tef.core.protocol.Assignment.Task(TaskJson.toView(t), t.attempt(), Addresses.dispatcher(instance)).toJson();
+    JsonObject message = new io.tef.protocol.Assignment.Task(TaskJson.toView(t), t.attempt(), Addresses.dispatcher(instance)).toJson();
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(dispatchTimeoutMs))
         .onSuccess(reply -> {
           w.idleHint = false;
@@ -962,8 +962,8 @@ final class Dispatcher {
           if (now == null || now.attempt() != t.attempt() || now.state() != TaskState.DISPATCHED) {
             return;
           }
-          io.tef.core.protocol.Refusal refusal = io.tef.core.protocol.Refusal.of(err);
-          if (refusal == io.tef.core.protocol.Refusal.STOPPING) {
+          io.tef.protocol.Refusal refusal = io.tef.protocol.Refusal.of(err);
+          if (refusal == io.tef.protocol.Refusal.STOPPING) {
             // A worker on its way out (a graceful stop): the task goes back in its place, the worker goes.
             releaseResources(now);
             live.put(now.guid(), now.requeued(nodeName));
@@ -975,7 +975,7 @@ final class Dispatcher {
             dispatchType(t.taskType());
             return;
           }
-          if (refusal == io.tef.core.protocol.Refusal.BUSY) {
+          if (refusal == io.tef.protocol.Refusal.BUSY) {
             // Another dispatcher's task runs there: the task goes back in its place, the worker
             // is tried again when it says it is idle.
             releaseResources(now);

@@ -1,18 +1,18 @@
 package io.tef.dispatcher;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.protocol.Fields;
-import io.tef.core.protocol.Replies;
-import io.tef.core.protocol.DispatcherState;
-import io.tef.core.protocol.TaskReport;
-import io.tef.core.protocol.WorkerPresence;
+import io.tef.protocol.Fields;
+import io.tef.protocol.Replies;
+import io.tef.protocol.DispatcherState;
+import io.tef.protocol.worker.TaskReport;
+import io.tef.protocol.worker.WorkerPresence;
 import io.tef.core.store.MongoTaskStore;
 import io.tef.core.store.LeaseStore;
 import io.tef.core.store.ResourceStore;
 import io.tef.core.store.TaskDefinitionStore;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -86,7 +86,7 @@ public final class DispatcherVerticle extends VerticleBase {
    * the one that receives a message passes it on to the others and adds up their answers.
    */
   private Future<JsonObject> control(JsonObject message, boolean forwarded) {
-    io.tef.core.protocol.DispatcherControl type = io.tef.core.protocol.DispatcherControl.parse(Fields.requireString(message, "type"));
+    io.tef.protocol.DispatcherControl type = io.tef.protocol.DispatcherControl.parse(Fields.requireString(message, "type"));
     Future<JsonObject> local = switch (type) {
       case SET_STATE -> {
         dispatcher.setState(DispatcherState.parse(message.getValue("data"), "data"));
@@ -97,7 +97,7 @@ public final class DispatcherVerticle extends VerticleBase {
       case READY_SUITE -> Future.succeededFuture(new JsonObject().put("response", dispatcher.readySuite(Fields.requireString(message, "data"))));
       case STOP_SUITE -> dispatcher.stopSuite(Fields.requireString(message, "data")).map(r -> new JsonObject().put("response", r));
     };
-    if (forwarded || type == io.tef.core.protocol.DispatcherControl.GET_STATE) {
+    if (forwarded || type == io.tef.protocol.DispatcherControl.GET_STATE) {
       return local;
     }
     List<Future<JsonObject>> others = dispatcher.otherDispatchers().stream()

@@ -1,8 +1,8 @@
 package io.tef.dispatcher;
 
-import io.tef.core.protocol.TaskReport;
+import io.tef.protocol.worker.TaskReport;
 import io.tef.core.task.Task;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

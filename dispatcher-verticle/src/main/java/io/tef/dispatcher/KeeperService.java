@@ -1,14 +1,14 @@
 package io.tef.dispatcher;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.Fields;
-import io.tef.core.protocol.Replies;
-import io.tef.core.protocol.ResultsQuery;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.Fields;
+import io.tef.protocol.Replies;
+import io.tef.protocol.worker.ResultsQuery;
 import io.tef.core.store.KeeperCheckpoint;
 import io.tef.core.store.KeeperCheckpoints;
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.TaskJson;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

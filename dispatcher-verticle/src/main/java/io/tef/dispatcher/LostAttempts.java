@@ -1,8 +1,8 @@
 package io.tef.dispatcher;
 
-import io.tef.core.protocol.WorkerPresence.Cause;
+import io.tef.protocol.worker.WorkerPresence.Cause;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskState;
+import io.tef.protocol.task.TaskState;
 
 import java.time.Instant;
 

@@ -82,7 +82,7 @@ final class Ownership {
 
   /** Tells the other dispatchers this one is here; call once its consumers listen. */
   void announce() {
-    vertx.eventBus().publish(io.tef.core.Addresses.EVENTS_DISPATCHERS,
+    vertx.eventBus().publish(io.tef.protocol.Addresses.EVENTS_DISPATCHERS,
         new DispatcherLease(instance, node, host, ProcessHandle.current().pid(), renewedAt).toDocument());
   }
 
@@ -216,7 +216,7 @@ final class Ownership {
         }
         // Said on the bus so operators (and tests) see when and what was taken over; "stopped"
         // names the dead that handed back their work with a graceful stop (the rest lapsed or vanished).
-        vertx.eventBus().publish(io.tef.core.Addresses.EVENTS_DISPATCHERS, new io.vertx.core.json.JsonObject()
+        vertx.eventBus().publish(io.tef.protocol.Addresses.EVENTS_DISPATCHERS, new io.vertx.core.json.JsonObject()
             .put("event", "took_over").put("dead", new io.vertx.core.json.JsonArray(won)).put("stopped", new io.vertx.core.json.JsonArray(stopped))
             .put("by", instance).put("tasks", mine.size()).put("at", clock.instant().toString()));
         return null;

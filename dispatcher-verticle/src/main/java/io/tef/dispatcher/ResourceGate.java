@@ -1,12 +1,12 @@
 package io.tef.dispatcher;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.resource.ResourceDefinition;
 import io.tef.core.resource.ResourceHold;
 import io.tef.core.store.ResourceStore;
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskState;
+import io.tef.protocol.task.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.tef.dispatcher;
 
 import io.tef.core.store.TaskDefinitionStore;
-import io.tef.core.task.TaskDefaults;
+import io.tef.protocol.task.TaskDefaults;
 import io.tef.core.task.TaskDefinition;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

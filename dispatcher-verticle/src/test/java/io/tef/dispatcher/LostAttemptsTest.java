@@ -1,11 +1,11 @@
 package io.tef.dispatcher;
 
-import io.tef.core.protocol.TaskReport;
-import io.tef.core.protocol.WorkerPresence.Cause;
+import io.tef.protocol.worker.TaskReport;
+import io.tef.protocol.worker.WorkerPresence.Cause;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskDefaults;
-import io.tef.core.task.TaskEnvelope;
-import io.tef.core.task.TaskState;
+import io.tef.protocol.task.TaskDefaults;
+import io.tef.protocol.task.TaskEnvelope;
+import io.tef.protocol.task.TaskState;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package io.tef.dispatcher;
 
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskDefaults;
-import io.tef.core.task.TaskEnvelope;
+import io.tef.protocol.task.TaskDefaults;
+import io.tef.protocol.task.TaskEnvelope;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

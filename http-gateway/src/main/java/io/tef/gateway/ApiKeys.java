@@ -1,7 +1,7 @@
 package io.tef.gateway;
 
 import io.tef.core.config.TefConfig;
-import io.tef.core.task.ErrorBody;
+import io.tef.protocol.ErrorBody;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,8 +1,8 @@
 package io.tef.gateway;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.DispatcherState;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.DispatcherState;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,7 +20,7 @@ final class DispatcherRoutes {
 
   void mount(Router router) {
     router.get("/api/dispatcher/state").handler(QueryParams.NONE).handler(ctx -> JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL,
-        io.tef.core.protocol.DispatcherControl.GET_STATE.message(null), DispatcherRoutes::stateView));
+        io.tef.protocol.DispatcherControl.GET_STATE.message(null), DispatcherRoutes::stateView));
     router.put("/api/dispatcher/state").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(QueryParams.NONE).handler(this::setState);
   }
 
@@ -28,7 +28,7 @@ final class DispatcherRoutes {
     JsonObject body = JsonResponses.bodyObject(ctx, "the body must be a JSON object like {\"state\": \"paused\"}");
     JsonResponses.onlyFields(body, "{\"state\": \"running\" | \"paused\" | \"stopped\"}", "state");
     DispatcherState state = DispatcherState.parse(body.getValue("state"), "state");
-    JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL, io.tef.core.protocol.DispatcherControl.SET_STATE.message(state.wire()),
+    JsonResponses.relay(ctx, vertx, Addresses.DISPATCHER_CONTROL, io.tef.protocol.DispatcherControl.SET_STATE.message(state.wire()),
         DispatcherRoutes::stateView);
   }
 

@@ -26,7 +26,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     TefConfig config = ConfigLoader.fromJson(config());
     store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     Router router = Router.router(vertx);
-    JsonResponses.install(router, new io.tef.core.json.StrictJson(config.limits().json()));
+    JsonResponses.install(router, new io.tef.protocol.json.StrictJson(config.limits().json()));
     router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx, store));
     new TaskRoutes(vertx, store, config.restBodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);

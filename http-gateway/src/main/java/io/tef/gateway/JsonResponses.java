@@ -3,8 +3,8 @@ package io.tef.gateway;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.tef.core.task.ErrorBody;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ErrorBody;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,7 +27,7 @@ final class JsonResponses {
    * decoded, no route, a method the path does not take, a body over the limit) and failed
    * handlers all answer here, so no plain-text body leaves.
    */
-  static void install(Router router, io.tef.core.json.StrictJson json) {
+  static void install(Router router, io.tef.protocol.json.StrictJson json) {
     router.route().handler(ctx -> {
       ctx.put(STRICT_JSON, json);
       ctx.next();
@@ -103,7 +103,7 @@ final class JsonResponses {
                     java.util.function.Function<JsonObject, JsonObject> ok) {
     vertx.eventBus().<JsonObject>request(address, message)
         .onSuccess(reply -> send(ctx, 200, ok.apply(reply.body())))
-        .onFailure(err -> send(ctx, io.tef.core.protocol.Replies.status(err), io.tef.core.protocol.Replies.errorBody(err)));
+        .onFailure(err -> send(ctx, io.tef.protocol.Replies.status(err), io.tef.protocol.Replies.errorBody(err)));
   }
 
   /** A request body that must be one JSON object; {@code expected} says what was expected. */
@@ -121,7 +121,7 @@ final class JsonResponses {
     if (body == null || body.length() == 0) {
       return null;
     }
-    io.tef.core.json.StrictJson json = ctx.get(STRICT_JSON);
+    io.tef.protocol.json.StrictJson json = ctx.get(STRICT_JSON);
     return json.object(body, expected);
   }
 

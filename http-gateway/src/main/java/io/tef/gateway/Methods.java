@@ -1,6 +1,6 @@
 package io.tef.gateway;
 
-import io.tef.core.task.ErrorBody;
+import io.tef.protocol.ErrorBody;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;

@@ -1,6 +1,6 @@
 package io.tef.gateway;
 
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;

@@ -1,7 +1,7 @@
 package io.tef.gateway;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.DispatcherControl;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.DispatcherControl;
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
@@ -40,7 +40,7 @@ final class SuiteRoutes {
           .put("counts", byState).put("tasks", list);
     })).onSuccess(body -> {
       if (body.getLong("total") == 0) {
-        JsonResponses.send(ctx, 404, io.tef.core.task.ErrorBody.of("no tasks in suite '" + suite + "'", "suite_guid"));
+        JsonResponses.send(ctx, 404, io.tef.protocol.ErrorBody.of("no tasks in suite '" + suite + "'", "suite_guid"));
       } else {
         JsonResponses.send(ctx, 200, body);
       }

@@ -1,9 +1,9 @@
 package io.tef.gateway;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.Replies;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.Replies;
 import io.tef.core.store.TaskStore;
-import io.tef.core.task.ErrorBody;
+import io.tef.protocol.ErrorBody;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
 import io.vertx.core.Vertx;

@@ -1,11 +1,11 @@
 package io.tef.gateway;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.TefConfig;
-import io.tef.core.protocol.Replies;
+import io.tef.protocol.Replies;
 import io.tef.core.store.TaskerStore;
-import io.tef.core.task.ErrorBody;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ErrorBody;
+import io.tef.protocol.ValidationException;
 import io.tef.core.tasker.TaskerRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,10 +1,10 @@
 package io.tef.gateway;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.TefConfig;
-import io.tef.core.protocol.Replies;
-import io.tef.core.protocol.WorkerStateEvent;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.Replies;
+import io.tef.protocol.worker.WorkerStateEvent;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

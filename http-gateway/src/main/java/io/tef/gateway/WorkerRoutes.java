@@ -1,6 +1,6 @@
 package io.tef.gateway;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -2,7 +2,7 @@ package io.tef.node;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Delivery;
-import io.tef.core.AmqpNames;
+import io.tef.protocol.AmqpNames;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -39,7 +39,7 @@ class AmqpBrokerRestartTest extends SharedNodeTest {
     settings.put("amqp.keeper_types", java.util.List.of("restart_echo"));
     startNode(dataDir, settings);
     AmqpBroker.awaitUp(node);
-    TestNodes.await(node.vertx().eventBus().<JsonObject>consumer(io.tef.core.Addresses.EVENTS_TASKS,
+    TestNodes.await(node.vertx().eventBus().<JsonObject>consumer(io.tef.protocol.Addresses.EVENTS_TASKS,
         m -> ended.computeIfAbsent(m.body().getString("guid"), g -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet()).completion());
     worker = new AmqpTestWorker(AmqpBroker.URL, broker.prefix(), "restart-w", "restart_echo");
     broker.forget(broker.prefix() + ".manager.restart_echo.results");

@@ -2,7 +2,7 @@ package io.tef.node;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,7 @@
 package io.tef.node;
 
 import com.rabbitmq.client.Channel;
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,8 +2,8 @@ package io.tef.node;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
-import io.tef.core.Addresses;
-import io.tef.core.AmqpNames;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.AmqpNames;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.tef.node;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package io.tef.node;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;

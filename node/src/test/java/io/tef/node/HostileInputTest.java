@@ -1,12 +1,12 @@
 package io.tef.node;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.store.MongoTaskStore;
 import io.tef.core.store.embedded.EmbeddedStore;
-import io.tef.core.task.Repeat;
+import io.tef.protocol.task.Repeat;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskDefaults;
-import io.tef.core.task.TaskEnvelope;
+import io.tef.protocol.task.TaskDefaults;
+import io.tef.protocol.task.TaskEnvelope;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;

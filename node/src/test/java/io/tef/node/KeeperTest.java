@@ -1,7 +1,7 @@
 package io.tef.node;
 
-import io.tef.core.Addresses;
-import io.tef.core.task.TaskState;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.task.TaskState;
 import io.tef.worker.FinishedTask;
 import io.tef.worker.ResultHandler;
 import io.tef.worker.TefKeeper;

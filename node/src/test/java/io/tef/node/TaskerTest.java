@@ -1,7 +1,7 @@
 package io.tef.node;
 
-import io.tef.core.Addresses;
-import io.tef.core.AmqpNames;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.AmqpNames;
 import io.tef.core.config.ConfigException;
 import io.tef.node.cli.TaskerEndpoint;
 import io.vertx.core.buffer.Buffer;

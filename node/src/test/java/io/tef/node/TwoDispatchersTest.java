@@ -1,6 +1,6 @@
 package io.tef.node;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.dispatcher.DispatcherVerticle;
 import io.tef.worker.TefWorker;

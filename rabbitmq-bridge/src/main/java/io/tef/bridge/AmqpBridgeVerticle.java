@@ -1,7 +1,7 @@
 package io.tef.bridge;
 
-import io.tef.core.Addresses;
-import io.tef.core.AmqpNames;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.AmqpNames;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
@@ -31,13 +31,14 @@ public final class AmqpBridgeVerticle extends VerticleBase {
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
     TefConfig.Amqp amqp = config.amqp();
-    AmqpNames names = AmqpNames.of(config);
+    // The names a node uses: amqp.env, else its TEF_ENV.
+    AmqpNames names = new AmqpNames(config.amqp().namesEnv(config.env()));
     BrokerAddress address = BrokerAddress.of(amqp);
     var state = vertx.sharedData().<String, Object>getLocalMap(NodeInfo.MAP);
     state.put(NodeInfo.AMQP_STATE, "down");
 
     broker = new BrokerConnection(vertx, address, amqp.reconnectMaxMs(), "tef-" + config.node().name());
-    Settler settler = new Settler(vertx, broker, names, amqp.requeueDelayMs(), new io.tef.core.json.StrictJson(config.limits().json()));
+    Settler settler = new Settler(vertx, broker, names, amqp.requeueDelayMs(), new io.tef.protocol.json.StrictJson(config.limits().json()));
     AmqpWorkers workers = new AmqpWorkers(vertx, broker, settler, names, amqp.prefetch(), config.dispatcher().dispatchTimeoutMs());
     ManagerInbox inbox = new ManagerInbox(vertx, settler, workers);
     KeeperFeed keepers = new KeeperFeed(vertx, broker, names, amqp);

@@ -1,13 +1,13 @@
 package io.tef.bridge;
 
-import io.tef.core.Addresses;
-import io.tef.core.AmqpNames;
-import io.tef.core.protocol.Replies;
-import io.tef.core.protocol.WorkerIdentity;
-import io.tef.core.protocol.WorkerPresence;
-import io.tef.core.protocol.WorkerStatus;
-import io.tef.core.task.ErrorBody;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.AmqpNames;
+import io.tef.protocol.Replies;
+import io.tef.protocol.worker.WorkerIdentity;
+import io.tef.protocol.worker.WorkerPresence;
+import io.tef.protocol.worker.WorkerStatus;
+import io.tef.protocol.ErrorBody;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -209,21 +209,21 @@ final class AmqpWorkers {
 
   /** The dispatcher's request on tef.worker.<name>: a task (or an abandon) for an AMQP worker. */
   private void onDispatch(Link link, Message<JsonObject> m) {
-    io.tef.core.protocol.Assignment assignment;
+    io.tef.protocol.Assignment assignment;
     try {
-      assignment = io.tef.core.protocol.Assignment.fromJson(m.body());
+      assignment = io.tef.protocol.Assignment.fromJson(m.body());
     } catch (ValidationException e) {
       Replies.fail(m, e);
       return;
     }
-    if (assignment instanceof io.tef.core.protocol.Assignment.Task a) {
+    if (assignment instanceof io.tef.protocol.Assignment.Task a) {
       JsonObject task = a.task().copy()
           .put("type", "task").put("attempt", a.attempt()).put("worker", link.name)
           .put("results_to", names.workerGeneratedMessages(link.workerType));
       String key = a.guid() + "#" + a.attempt();
       inFlight.put(key, link.name);
       dispatch(link, m, task, key);
-    } else if (assignment instanceof io.tef.core.protocol.Assignment.Abandon a) {
+    } else if (assignment instanceof io.tef.protocol.Assignment.Abandon a) {
       resends.remove(a.guid() + "#" + a.attempt()); // that attempt is over
       // TEF had no such message: dispatchers send it only to a worker whose worker_status said
       // "takes_abandon": true; it may drop the task (its late result is refused anyway).
@@ -277,7 +277,7 @@ final class AmqpWorkers {
         // Surely not sent: the connection was away before the publish. "busy" makes the dispatcher
         // put the task back in its place and keep the worker, trying it again on an idle hint,
         // which onReconnected gives; a plain refusal would drop the worker until it re-registers.
-        io.tef.core.protocol.Refusal.BUSY.fail(m, ": not connected to the broker, task " + key + " not sent to " + link.queue);
+        io.tef.protocol.Refusal.BUSY.fail(m, ": not connected to the broker, task " + key + " not sent to " + link.queue);
         return;
       }
       m.fail(503, ErrorBody.of("the broker did not take the task for " + link.queue + ": " + err.getMessage(), null).encode());

@@ -1,7 +1,7 @@
 package io.tef.bridge;
 
-import io.tef.core.Addresses;
-import io.tef.core.AmqpNames;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.AmqpNames;
 import io.tef.core.config.TefConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

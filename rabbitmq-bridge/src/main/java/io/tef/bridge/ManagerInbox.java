@@ -1,10 +1,10 @@
 package io.tef.bridge;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.Replies;
-import io.tef.core.protocol.WorkerStatus;
-import io.tef.core.task.TaskEnvelope;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.Replies;
+import io.tef.protocol.worker.WorkerStatus;
+import io.tef.protocol.task.TaskEnvelope;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -18,8 +18,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class ManagerInbox {
 
-  private static final String KNOWN_TYPES = "task, " + io.tef.core.protocol.DispatcherControl.names() + ", "
-      + io.tef.core.protocol.CollectiveControl.names();
+  private static final String KNOWN_TYPES = "task, " + io.tef.protocol.DispatcherControl.names() + ", "
+      + io.tef.protocol.CollectiveControl.names();
   private static final long REQUEST_TIMEOUT_MS = 15_000;
 
   private final Vertx vertx;
@@ -42,8 +42,8 @@ final class ManagerInbox {
       return;
     }
     String address = "task".equals(type) ? Addresses.TASKS_SUBMIT
-        : io.tef.core.protocol.DispatcherControl.of(type) != null ? Addresses.DISPATCHER_CONTROL
-        : io.tef.core.protocol.CollectiveControl.of(type) != null ? Addresses.COLLECTIVE_CONTROL
+        : io.tef.protocol.DispatcherControl.of(type) != null ? Addresses.DISPATCHER_CONTROL
+        : io.tef.protocol.CollectiveControl.of(type) != null ? Addresses.COLLECTIVE_CONTROL
         : null;
     if (address == null) {
       settler.reject(d, "unknown type '" + type + "'; one of " + KNOWN_TYPES, "type");
@@ -58,7 +58,7 @@ final class ManagerInbox {
         settler.reject(d, e.field() + ": " + e.getMessage() + " (" + e.status() + ")", e.field());
         return;
       }
-    } else if (io.tef.core.protocol.CollectiveControl.of(type) == io.tef.core.protocol.CollectiveControl.WORKER_STATUS) {
+    } else if (io.tef.protocol.CollectiveControl.of(type) == io.tef.protocol.CollectiveControl.WORKER_STATUS) {
       // Read as the collective reads it, so a name the broker or the bus cannot hold never reaches either.
       WorkerStatus status;
       try {

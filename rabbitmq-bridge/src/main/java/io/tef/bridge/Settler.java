@@ -1,9 +1,9 @@
 package io.tef.bridge;
 
 import com.rabbitmq.client.AMQP;
-import io.tef.core.AmqpNames;
-import io.tef.core.protocol.Replies;
-import io.tef.core.task.ErrorBody;
+import io.tef.protocol.AmqpNames;
+import io.tef.protocol.Replies;
+import io.tef.protocol.ErrorBody;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,9 +29,9 @@ final class Settler {
   private final BrokerConnection broker;
   private final AmqpNames names;
   private final long requeueDelayMs;
-  private final io.tef.core.json.StrictJson json;
+  private final io.tef.protocol.json.StrictJson json;
 
-  Settler(Vertx vertx, BrokerConnection broker, AmqpNames names, long requeueDelayMs, io.tef.core.json.StrictJson json) {
+  Settler(Vertx vertx, BrokerConnection broker, AmqpNames names, long requeueDelayMs, io.tef.protocol.json.StrictJson json) {
     this.json = json;
     this.vertx = vertx;
     this.broker = broker;
@@ -46,7 +46,7 @@ final class Settler {
   JsonObject bodyObject(Delivery d) {
     try {
       return json.object(d.message().body(), "not a JSON object: " + preview(d.message().body()));
-    } catch (io.tef.core.task.ValidationException e) {
+    } catch (io.tef.protocol.ValidationException e) {
       reject(d, e.getMessage(), e.field());
       return null;
     }

@@ -1,11 +1,11 @@
 package io.tef.bridge;
 
-import io.tef.core.Addresses;
-import io.tef.core.AmqpNames;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.AmqpNames;
 import io.tef.core.config.TefConfig;
-import io.tef.core.protocol.Replies;
+import io.tef.protocol.Replies;
 import io.tef.core.store.TaskerStore;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.tef.core.tasker.TaskerRequest;
 import io.tef.core.tasker.TaskerResponse;
 import io.vertx.core.Future;
@@ -99,7 +99,7 @@ final class TaskerFanout {
   private void onSubmit(Message<Object> m) {
     TaskerRequest request;
     try {
-      request = TaskerRequest.fromJson(io.tef.core.protocol.Fields.object(m.body()));
+      request = TaskerRequest.fromJson(io.tef.protocol.Fields.object(m.body()));
       if (!config.taskTypes().contains(request.type())) {
         throw new ValidationException(404, "type", "no tasker task type " + request.type() + " (tasker.task_types: " + config.taskTypes() + ")");
       }
@@ -108,7 +108,7 @@ final class TaskerFanout {
       return;
     }
     if (!broker.isUp()) {
-      m.fail(503, io.tef.core.task.ErrorBody.of("not connected to the broker (" + broker.lastError() + "); try again", null).encode());
+      m.fail(503, io.tef.protocol.ErrorBody.of("not connected to the broker (" + broker.lastError() + "); try again", null).encode());
       return;
     }
     JsonObject task = new JsonObject().put("id", UUID.randomUUID().toString()).put("identifier", request.identifier())
@@ -134,7 +134,7 @@ final class TaskerFanout {
             Replies.fail(m, v);
             return;
           }
-          m.fail(503, io.tef.core.task.ErrorBody.of("the task " + id + " was not sent to " + AmqpNames.taskerExchange(request.type())
+          m.fail(503, io.tef.protocol.ErrorBody.of("the task " + id + " was not sent to " + AmqpNames.taskerExchange(request.type())
               + ": " + err.getMessage(), null).encode());
         });
   }
@@ -190,7 +190,7 @@ final class TaskerFanout {
   private void onBusResponse(Message<Object> m) {
     TaskerResponse response;
     try {
-      response = TaskerResponse.parse(io.tef.core.protocol.Fields.object(m.body()));
+      response = TaskerResponse.parse(io.tef.protocol.Fields.object(m.body()));
     } catch (ValidationException e) {
       Replies.fail(m, e);
       return;

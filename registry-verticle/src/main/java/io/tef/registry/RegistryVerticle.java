@@ -1,13 +1,13 @@
 package io.tef.registry;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.protocol.Fields;
-import io.tef.core.protocol.Replies;
-import io.tef.core.protocol.WorkerRegistration;
+import io.tef.protocol.Fields;
+import io.tef.protocol.Replies;
+import io.tef.protocol.worker.WorkerRegistration;
 import io.tef.core.store.TaskDefinitionStore;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -1,10 +1,10 @@
 package io.tef.registry;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.Fields;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.Fields;
 import io.tef.core.store.TaskDefinitionStore;
 import io.tef.core.task.TaskDefinition;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -106,7 +106,7 @@ final class TaskCatalog {
       }
       case "put" -> {
         String id = Fields.requireString(message, "id");
-        TaskDefinition def = TaskDefinition.parse(id, io.tef.core.protocol.Fields.optionalObject(message, "definition"), "");
+        TaskDefinition def = TaskDefinition.parse(id, io.tef.protocol.Fields.optionalObject(message, "definition"), "");
         boolean created = !byId.containsKey(id);
         yield store.put(def).map(v -> {
           byId.put(id, def);

@@ -1,7 +1,7 @@
 package io.tef.worker;
 
-import io.tef.core.task.ResultPosition;
-import io.tef.core.task.TaskState;
+import io.tef.protocol.task.ResultPosition;
+import io.tef.protocol.task.TaskState;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;

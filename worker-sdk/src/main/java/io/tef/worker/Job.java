@@ -12,7 +12,7 @@ public final class Job {
   private final JsonObject task;
   private final String reportAddress;
   private volatile boolean abandoned;
-  private java.util.function.Consumer<io.tef.core.protocol.TaskReport> reporter = r -> { };
+  private java.util.function.Consumer<io.tef.protocol.worker.TaskReport> reporter = r -> { };
 
   private Job(String guid, String taskType, int attempt, Object data, JsonObject task, String reportAddress) {
     this.reportAddress = reportAddress;
@@ -23,7 +23,7 @@ public final class Job {
     this.task = task;
   }
 
-  static Job from(io.tef.core.protocol.Assignment.Task a) {
+  static Job from(io.tef.protocol.Assignment.Task a) {
     return new Job(a.guid(), a.taskType(), a.attempt(), a.task().getValue("task_data"), a.task(), a.reportTo());
   }
 
@@ -69,7 +69,7 @@ public final class Job {
   }
 
   /** Connects the job to the slot that runs it: reports go out under the slot's name. */
-  void bind(String workerName, TefWorker worker, java.util.function.Consumer<io.tef.core.protocol.TaskReport> reporter,
+  void bind(String workerName, TefWorker worker, java.util.function.Consumer<io.tef.protocol.worker.TaskReport> reporter,
             java.util.function.Consumer<String> failer) {
     this.workerName = workerName;
     this.worker = worker;
@@ -112,7 +112,7 @@ public final class Job {
 
   /** Reports progress, 0 to 100 (clamped); shown as the task's {@code progress}. */
   public void progress(int percent) {
-    reporter.accept(io.tef.core.protocol.TaskReport.progress(guid, attempt, workerName, Math.max(0, Math.min(100, percent))));
+    reporter.accept(io.tef.protocol.worker.TaskReport.progress(guid, attempt, workerName, Math.max(0, Math.min(100, percent))));
   }
 
   /** A log line stored with the task (the newest 100 are kept). */
@@ -129,6 +129,6 @@ public final class Job {
   }
 
   private void log(String level, String message) {
-    reporter.accept(io.tef.core.protocol.TaskReport.log(guid, attempt, workerName, level, message == null ? "null" : message));
+    reporter.accept(io.tef.protocol.worker.TaskReport.log(guid, attempt, workerName, level, message == null ? "null" : message));
   }
 }

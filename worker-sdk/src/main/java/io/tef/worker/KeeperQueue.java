@@ -1,6 +1,6 @@
 package io.tef.worker;
 
-import io.tef.core.task.ResultPosition;
+import io.tef.protocol.task.ResultPosition;
 
 import java.util.Iterator;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.tef.worker;
 
-import io.tef.core.Addresses;
+import io.tef.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

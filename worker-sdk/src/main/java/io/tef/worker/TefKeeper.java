@@ -1,8 +1,8 @@
 package io.tef.worker;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.ResultsQuery;
-import io.tef.core.task.ResultPosition;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.worker.ResultsQuery;
+import io.tef.protocol.task.ResultPosition;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

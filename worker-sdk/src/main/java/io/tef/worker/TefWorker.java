@@ -1,7 +1,7 @@
 package io.tef.worker;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.WorkerRegistration;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.worker.WorkerRegistration;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

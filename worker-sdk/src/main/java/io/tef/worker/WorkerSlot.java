@@ -1,10 +1,10 @@
 package io.tef.worker;
 
-import io.tef.core.Addresses;
-import io.tef.core.protocol.TaskReport;
-import io.tef.core.protocol.WorkerPresence;
-import io.tef.core.protocol.WorkerRegistration;
-import io.tef.core.protocol.WorkerStatus;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.worker.TaskReport;
+import io.tef.protocol.worker.WorkerPresence;
+import io.tef.protocol.worker.WorkerRegistration;
+import io.tef.protocol.worker.WorkerStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -156,31 +156,31 @@ final class WorkerSlot {
   }
 
   private void onTask(Message<JsonObject> m) {
-    io.tef.core.protocol.Assignment assignment;
+    io.tef.protocol.Assignment assignment;
     try {
-      assignment = io.tef.core.protocol.Assignment.fromJson(m.body());
+      assignment = io.tef.protocol.Assignment.fromJson(m.body());
     } catch (RuntimeException e) {
       m.fail(400, "not a task assignment: " + e.getMessage());
       return;
     }
-    if (assignment instanceof io.tef.core.protocol.Assignment.Abandon abandon) {
+    if (assignment instanceof io.tef.protocol.Assignment.Abandon abandon) {
       onAbandon(m, abandon);
       return;
     }
-    Job job = Job.from((io.tef.core.protocol.Assignment.Task) assignment);
+    Job job = Job.from((io.tef.protocol.Assignment.Task) assignment);
     TaskHandler handler = handlers.get(job.taskType());
     // "stopping" first: a dispatcher drops a worker that refuses for any reason but "busy".
     if (stopping) {
-      io.tef.core.protocol.Refusal.STOPPING.fail(m, null);
+      io.tef.protocol.Refusal.STOPPING.fail(m, null);
       return;
     }
     if (current != null) {
       turnedAway = true;
-      io.tef.core.protocol.Refusal.BUSY.fail(m, "with " + current.guid());
+      io.tef.protocol.Refusal.BUSY.fail(m, "with " + current.guid());
       return;
     }
     if (handler == null) {
-      io.tef.core.protocol.Refusal.NO_HANDLER.fail(m, "for " + job.taskType());
+      io.tef.protocol.Refusal.NO_HANDLER.fail(m, "for " + job.taskType());
       return;
     }
     current = job;
@@ -246,7 +246,7 @@ final class WorkerSlot {
   }
 
   /** The dispatcher took the task back (stalled or cancelled): drop it and be free for work. */
-  private void onAbandon(Message<JsonObject> m, io.tef.core.protocol.Assignment.Abandon abandon) {
+  private void onAbandon(Message<JsonObject> m, io.tef.protocol.Assignment.Abandon abandon) {
     Job job = current;
     String guid = abandon.guid();
     if (job != null && job.guid().equals(guid) && job.attempt() == abandon.attempt()) {

@@ -1,10 +1,10 @@
 package io.tef.core.config;
 
-import io.tef.core.json.JsonLimits;
-import io.tef.core.task.TaskDefaults;
+import io.tef.protocol.json.JsonLimits;
+import io.tef.protocol.task.TaskDefaults;
 
 import io.tef.core.resource.ResourceDefinition;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.DateTimeException;
@@ -293,9 +293,9 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
         "must be 0 (no bound) or the number of endings a keeper queue keeps, got " + amqp.keeperQueueMaxLength());
     require(amqp.requeueDelayMs() >= 0, "amqp.requeue_delay_ms", "must not be negative, got " + amqp.requeueDelayMs());
     require(amqp.reconnectMaxMs() >= 500, "amqp.reconnect_max_ms", "must be at least 500, got " + amqp.reconnectMaxMs());
-    require(amqp.workerPingIntervalMs() >= io.tef.core.protocol.WorkerRegistration.MIN_PING_MS
-        && amqp.workerPingIntervalMs() <= io.tef.core.protocol.WorkerRegistration.MAX_PING_MS, "amqp.worker_ping_interval_ms",
-        "must be from " + io.tef.core.protocol.WorkerRegistration.MIN_PING_MS + " to " + io.tef.core.protocol.WorkerRegistration.MAX_PING_MS
+    require(amqp.workerPingIntervalMs() >= io.tef.protocol.worker.WorkerRegistration.MIN_PING_MS
+        && amqp.workerPingIntervalMs() <= io.tef.protocol.worker.WorkerRegistration.MAX_PING_MS, "amqp.worker_ping_interval_ms",
+        "must be from " + io.tef.protocol.worker.WorkerRegistration.MIN_PING_MS + " to " + io.tef.protocol.worker.WorkerRegistration.MAX_PING_MS
             + " ms, got " + amqp.workerPingIntervalMs());
   }
 

@@ -1,5 +1,8 @@
 package io.tef.core.json;
 
+import io.tef.protocol.json.ExactValues;
+import io.tef.protocol.json.JsonLimits;
+
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
 package io.tef.core.store;
 
-import io.tef.core.protocol.Fields;
-import io.tef.core.protocol.ResultsQuery;
-import io.tef.core.task.ResultPosition;
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.Fields;
+import io.tef.protocol.worker.ResultsQuery;
+import io.tef.protocol.task.ResultPosition;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

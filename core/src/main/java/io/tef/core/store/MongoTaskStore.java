@@ -1,10 +1,10 @@
 package io.tef.core.store;
 
-import io.tef.core.task.ResultPosition;
+import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
-import io.tef.core.task.TaskState;
+import io.tef.protocol.task.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package io.tef.core.store;
 
-import io.tef.core.task.ResultPosition;
+import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskQuery;
 import io.vertx.core.Future;

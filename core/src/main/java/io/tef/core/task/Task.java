@@ -1,5 +1,10 @@
 package io.tef.core.task;
 
+import io.tef.protocol.task.Repeat;
+import io.tef.protocol.task.RunAt;
+import io.tef.protocol.task.TaskEnvelope;
+import io.tef.protocol.task.TaskState;
+
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;

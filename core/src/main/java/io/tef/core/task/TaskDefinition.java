@@ -1,5 +1,9 @@
 package io.tef.core.task;
 
+import io.tef.protocol.task.TaskDefaults;
+
+import io.tef.protocol.ValidationException;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

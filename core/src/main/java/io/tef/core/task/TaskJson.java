@@ -1,5 +1,8 @@
 package io.tef.core.task;
 
+import io.tef.protocol.task.Repeat;
+import io.tef.protocol.task.TaskState;
+
 import io.tef.core.json.StoredJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

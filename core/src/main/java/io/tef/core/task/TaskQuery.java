@@ -1,5 +1,8 @@
 package io.tef.core.task;
 
+import io.tef.protocol.ValidationException;
+import io.tef.protocol.task.TaskState;
+
 /** Filters for listing tasks; null means "any". */
 public record TaskQuery(TaskState state, String taskType, String suiteGuid, int limit) {
 

@@ -1,6 +1,6 @@
 package io.tef.core.tasker;
 
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -42,7 +42,7 @@ public record TaskerRequest(String type, String identifier, Object payload, List
       // The same endpoint twice waits for it once.
       a.forEach(e -> endpoints.add((String) e));
     }
-    io.tef.core.json.JsonLimits.DEFAULT.check(body.getValue("payload"), "payload"); // the event bus reaches here unread by StrictJson
+    io.tef.protocol.json.JsonLimits.DEFAULT.check(body.getValue("payload"), "payload"); // the event bus reaches here unread by StrictJson
     return new TaskerRequest(type, identifier, body.getValue("payload"), List.copyOf(new LinkedHashSet<>(endpoints)));
   }
 

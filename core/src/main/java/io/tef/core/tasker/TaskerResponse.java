@@ -1,6 +1,6 @@
 package io.tef.core.tasker;
 
-import io.tef.core.task.ValidationException;
+import io.tef.protocol.ValidationException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -25,7 +25,7 @@ public record TaskerResponse(String taskId, String endpoint, String status, int 
     if (endpoint.length() > 200 || taskId.length() > 200) {
       throw new ValidationException(taskId.length() > 200 ? "task_id" : "endpoint", "must be at most 200 characters");
     }
-    io.tef.core.json.JsonLimits.DEFAULT.check(body.getValue("payload"), "payload");
+    io.tef.protocol.json.JsonLimits.DEFAULT.check(body.getValue("payload"), "payload");
     Object status = body.getValue("status");
     if (!CREATED.equals(status) && !FINISHED.equals(status)) {
       throw new ValidationException("status", "status must be CREATED or FINISHED, got " + status);

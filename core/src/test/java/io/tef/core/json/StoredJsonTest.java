@@ -1,5 +1,8 @@
 package io.tef.core.json;
 
+import io.tef.protocol.json.JsonLimits;
+import io.tef.protocol.json.StrictJson;
+
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package io.tef.core.store;
 
 import io.tef.core.store.embedded.EmbeddedStore;
-import io.tef.core.task.ResultPosition;
+import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
-import io.tef.core.task.TaskDefaults;
-import io.tef.core.task.TaskEnvelope;
+import io.tef.protocol.task.TaskDefaults;
+import io.tef.protocol.task.TaskEnvelope;
 import io.tef.core.task.TaskQuery;
-import io.tef.core.task.TaskState;
+import io.tef.protocol.task.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -5,7 +5,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
-import io.tef.core.AmqpNames;
+import io.tef.protocol.AmqpNames;
 import io.tef.core.tasker.TaskerResponse;
 import io.vertx.core.json.JsonObject;
 

@@ -221,7 +221,7 @@ final class WorkerCommand implements Callable<Integer> {
       List<Path> paths = o.list(c.paths == null ? null : c.paths.stream().map(Path::toString).toList(), "paths").stream().map(Path::of).toList();
       String pingText = o.string(c.ping, "ping", null);
       Duration ping = pingText == null ? null : WorkerOption.duration(pingText, "--ping");
-      if (ping != null && ping.toMillis() > io.tef.core.protocol.WorkerRegistration.MAX_PING_MS) {
+      if (ping != null && ping.toMillis() > io.tef.protocol.worker.WorkerRegistration.MAX_PING_MS) {
         throw new IllegalArgumentException("--ping: must be at most 1h, got " + pingText);
       }
       String slotsText = o.string(c.slots, "slots", "1");

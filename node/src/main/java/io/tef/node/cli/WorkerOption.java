@@ -80,7 +80,7 @@ final class WorkerOption {
 
   /** "500ms", "5s", "2m", "1h", or a bare number of milliseconds. */
   static Duration duration(String text, String name) {
-    return duration(text, name, io.tef.core.protocol.WorkerRegistration.MIN_PING_MS);
+    return duration(text, name, io.tef.protocol.worker.WorkerRegistration.MIN_PING_MS);
   }
 
   /** As above, at least {@code minMs}. */
