@@ -85,19 +85,18 @@ class BrokerRestartChaosTest {
       }
       unconfirmedSent = publisher.sent - confirmed.size();
       // The bridge takes what waits in the queue; then every confirmed task must be there.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       List<String> missing = new ArrayList<>(confirmed);
-      while (!missing.isEmpty() && System.nanoTime() < deadline) {
-        List<String> still = new ArrayList<>();
-        for (String guid : missing) {
-          if (http.get("/api/tasks/" + guid).statusCode() != 200) {
-            still.add(guid);
+      try {
+        Polling.until("every confirmed task stored", java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(500), () -> {
+          for (java.util.Iterator<String> it = missing.iterator(); it.hasNext(); ) {
+            if (http.get("/api/tasks/" + it.next()).statusCode() == 200) {
+              it.remove();
+            }
           }
-        }
-        missing = still;
-        if (!missing.isEmpty()) {
-          Thread.sleep(500);
-        }
+          return missing.isEmpty();
+        }, Boolean::booleanValue);
+      } catch (AssertionError timedOut) {
+        // counted below as lost
       }
       Figures.chaos(new Figures.ChaosRow("RabbitMQ stop_app / start_app under AMQP submission", rounds, confirmed.size(), missing.size(), 0,
           downToUpMs, "broker stopped → bridge up again", unconfirmedSent + " publishes not confirmed (not counted); "
@@ -109,20 +108,13 @@ class BrokerRestartChaosTest {
   }
 
   private static void awaitHealth(Http http, int status, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    int last = 0;
-    while (System.nanoTime() < deadline) {
+    Polling.until("GET /health answers " + status, java.time.Duration.ofSeconds(seconds), () -> {
       try {
-        last = http.get("/health").statusCode();
-        if (last == status) {
-          return;
-        }
+        return http.get("/health").statusCode();
       } catch (Exception e) {
-        last = -1;
+        return -1; // the node is restarting
       }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("GET /health did not answer " + status + " within " + seconds + " s (last " + last + ")");
+    }, last -> last == status);
   }
 
   static void rabbitmqctl(String command) throws Exception {

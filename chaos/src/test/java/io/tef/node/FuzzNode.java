@@ -149,14 +149,8 @@ final class FuzzNode implements AutoCloseable {
   }
 
   private void awaitBridge() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      Reply r = request(HttpMethod.GET, "/health", null, null);
-      if (r.status() == 200) {
-        return;
-      }
-      Thread.sleep(100);
-    }
+    Polling.until("GET /health answers 200 (the bridge is up)", java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(100),
+        () -> request(HttpMethod.GET, "/health", null, null).status(), status -> status == 200);
   }
 
   int port() {
@@ -229,17 +223,14 @@ final class FuzzNode implements AutoCloseable {
     if (c.status() != 201) {
       return "the canary echo task was answered " + (c.answered() ? c.status() + " " + Printable.of(c.body(), 200) : "nothing: " + c.error());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      Reply t = get("/api/tasks/" + guid);
-      last = t.json();
-      if (last != null && "completed".equals(last.getString("state"))) {
-        return null;
-      }
-      Thread.sleep(30);
+    JsonObject[] last = {null};
+    try {
+      Polling.until("the canary completes", java.time.Duration.ofSeconds(10), () -> last[0] = get("/api/tasks/" + guid).json(),
+          t -> "completed".equals(t.getString("state")));
+      return null;
+    } catch (AssertionError timedOut) {
+      return "the canary echo task did not complete within 10 s (last seen " + (last[0] == null ? "nothing" : last[0].getString("state")) + ")";
     }
-    return "the canary echo task did not complete within 10 s (last seen " + (last == null ? "nothing" : last.getString("state")) + ")";
   }
 
   /** The ids of every task document in the store. */

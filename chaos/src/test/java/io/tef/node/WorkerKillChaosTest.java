@@ -111,9 +111,10 @@ class WorkerKillChaosTest {
         long completed = counts.getInteger("completed", 0);
         long lost = all.size() - completed;
         // This JVM may hear the last endings a moment after the store shows them.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (all.stream().anyMatch(g -> !ends.containsKey(g)) && System.nanoTime() < deadline) {
-          Thread.sleep(20);
+        try {
+          Polling.until("every ending heard", java.time.Duration.ofSeconds(10), () -> all.stream().allMatch(ends::containsKey));
+        } catch (AssertionError notAll) {
+          // the counts below say what was missed
         }
         long twice = all.stream().filter(g -> ends.getOrDefault(g, new AtomicInteger()).get() > 1).count();
         long ranAgain = all.stream().filter(g -> !g.matches("wk-\\d+") && starts.getOrDefault(g, new AtomicInteger()).get() > 1).count();
@@ -148,13 +149,8 @@ class WorkerKillChaosTest {
   }
 
   private void awaitReadyWorkers(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (workers.keySet().stream().filter(id -> ready.get(id).isDone() && !ready.get(id).isCompletedExceptionally()).count() < n) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("fewer than " + n + " workers ready within 90 s");
-      }
-      Thread.sleep(50);
-    }
+    Polling.until(n + " workers ready", java.time.Duration.ofSeconds(90),
+        () -> workers.keySet().stream().filter(id -> ready.get(id).isDone() && !ready.get(id).isCompletedExceptionally()).count() >= n);
   }
 
   static String tail(String text, int lines) {
@@ -163,18 +159,18 @@ class WorkerKillChaosTest {
   }
 
   static JsonObject awaitSuite(Http http, String suite, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    JsonObject last = new JsonObject();
-    while (System.nanoTime() < deadline) {
-      var r = http.get("/api/suites/" + suite);
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject().getJsonObject("counts");
-        if (last.getInteger("completed", 0) >= n) {
-          return last;
+    // The caller judges the counts, so a timeout hands back the last ones seen.
+    JsonObject[] last = {new JsonObject()};
+    try {
+      return Polling.until(n + " tasks completed", java.time.Duration.ofSeconds(90), java.time.Duration.ofMillis(200), () -> {
+        var r = http.get("/api/suites/" + suite);
+        if (r.statusCode() == 200) {
+          last[0] = r.bodyAsJsonObject().getJsonObject("counts");
         }
-      }
-      Thread.sleep(200);
+        return last[0];
+      }, counts -> counts.getInteger("completed", 0) >= n);
+    } catch (AssertionError timedOut) {
+      return last[0];
     }
-    return last;
   }
 }

@@ -114,17 +114,11 @@ final class AmqpBroker implements AutoCloseable {
   /** Asks get_workers over AMQP until the collective lists the worker (it registers from its first status). */
   void awaitWorkerKnown(String name) throws Exception {
     AmqpBroker.ReplyQueue replies = replies();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (true) {
+    Polling.until("worker " + name + " registers", java.time.Duration.ofSeconds(15), () -> {
       String cid = "gw-" + System.nanoTime();
       send(prefix() + ".manager", "{\"type\":\"get_workers\"}", replies.name(), cid);
-      JsonArray list = replies.await(cid).getJsonArray("response");
-      if (list.stream().anyMatch(w -> name.equals(((JsonObject) w).getString("name")))) {
-        return;
-      }
-      Assertions.assertTrue(System.nanoTime() < deadline, "worker " + name + " never registered");
-      Thread.sleep(50);
-    }
+      return replies.await(cid).getJsonArray("response");
+    }, list -> list.stream().anyMatch(w -> name.equals(((JsonObject) w).getString("name"))));
   }
 
   void send(String queue, String body, String replyTo, String correlationId) throws Exception {
@@ -153,11 +147,8 @@ final class AmqpBroker implements AutoCloseable {
 
   /** Waits (up to 20 s) for the node's bridge to say it is connected. */
   static void awaitUp(TefNode node) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!"up".equals(node.vertx().sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.AMQP_STATE))) {
-      Assertions.assertTrue(System.nanoTime() < deadline, "the bridge did not connect within 20 s");
-      Thread.sleep(20);
-    }
+    Polling.until("the bridge connects", java.time.Duration.ofSeconds(20),
+        () -> "up".equals(node.vertx().sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.AMQP_STATE)));
   }
 
   /** Deletes the class's queues and exchanges: the bridge's fixed ones and those the test named. */
@@ -175,18 +166,10 @@ final class AmqpBroker implements AutoCloseable {
       ConnectionFactory f = new ConnectionFactory();
       f.setUri(URL);
       f.setConnectionTimeout(3000);
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (true) {
-        try {
-          cleaner = f.newConnection("tef-test-cleanup");
-          break;
-        } catch (Exception e) {
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-          Thread.sleep(200);
-        }
-      }
+      // The broker may still be starting: connection refusals are retried, not failures.
+      cleaner = org.awaitility.Awaitility.await("a cleanup connection").atMost(java.time.Duration.ofSeconds(20))
+          .pollInterval(java.time.Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> f.newConnection("tef-test-cleanup"), c -> c != null);
     }
     connection = cleaner;
     Channel ch = connection.createChannel();

@@ -64,11 +64,8 @@ class AmqpBrokerRestartTest extends SharedNodeTest {
   }
 
   private static void awaitState(String state) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!state.equals(node.vertx().sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.AMQP_STATE))) {
-      assertTrue(System.nanoTime() < deadline, "the bridge did not become " + state + " within 30 s");
-      Thread.sleep(20);
-    }
+    Polling.until("the bridge becomes " + state, java.time.Duration.ofSeconds(30),
+        () -> state.equals(node.vertx().sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.AMQP_STATE)));
   }
 
   static final Map<String, java.util.concurrent.atomic.AtomicInteger> ended = new java.util.concurrent.ConcurrentHashMap<>();
@@ -109,10 +106,7 @@ class AmqpBrokerRestartTest extends SharedNodeTest {
     // the same attempt once connected: no task is given a second attempt beside it.
     assertEquals(0, again, again + " tasks ran under two attempts");
     // This consumer may hear the last endings a moment after the one awaited above.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (ended.size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Polling.until(n + " endings heard", java.time.Duration.ofSeconds(10), () -> ended.size() >= n);
     assertEquals(n, ended.size());
     ended.forEach((guid, count) -> assertEquals(1, count.get(), guid + " ended " + count.get() + " times"));
     assertEquals(200, http.get("/health").statusCode());

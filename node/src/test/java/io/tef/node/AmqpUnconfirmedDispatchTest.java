@@ -76,10 +76,7 @@ class AmqpUnconfirmedDispatchTest extends SharedNodeTest {
     assertEquals(1, done.getInteger("attempt"), "no second attempt beside the first: " + done.encode());
     assertEquals(1, worker.runs.get("confirm-lost-1").get(), "run once");
     // The first copy was on its queue all along; the copy sent again came too and was known.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (worker.resentSeen.get() == resentBefore && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Polling.until("the copy sent again reaches the worker", java.time.Duration.ofSeconds(15), () -> worker.resentSeen.get() != resentBefore);
     assertEquals(resentBefore + 1, worker.resentSeen.get(), "the copy sent again reached the worker");
     assertEquals(1, worker.runs.get("confirm-lost-1").get(), "and was not run again");
   }

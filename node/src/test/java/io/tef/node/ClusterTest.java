@@ -198,25 +198,15 @@ class ClusterTest {
 
   /** Polls GET /api/cluster: node entries are renewed on timers, so there is no event to await. */
   private static JsonObject awaitCluster(Http http, Predicate<JsonObject> condition) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = http.get("/api/cluster").bodyAsJsonObject();
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the cluster never looked as expected; last: " + last);
+    return Polling.until("the cluster looks as expected", java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(100),
+        () -> http.get("/api/cluster").bodyAsJsonObject(), condition);
   }
 
   private static void awaitTrue(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what.get());
-      }
-      Thread.sleep(50);
+    try {
+      Polling.until("condition", java.time.Duration.ofSeconds(10), condition);
+    } catch (AssertionError e) {
+      throw new AssertionError(what.get(), e);
     }
   }
 }

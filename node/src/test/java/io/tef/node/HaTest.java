@@ -43,18 +43,9 @@ class HaTest {
   }
 
   private static DispatcherLease awaitLease(LeaseStore leases, java.util.function.Predicate<DispatcherLease> which, String what) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    List<DispatcherLease> last = List.of();
-    while (System.nanoTime() < deadline) {
-      last = await(leases.leases());
-      for (DispatcherLease l : last) {
-        if (which.test(l) && !l.seenAt().equals(java.time.Instant.EPOCH)) {
-          return l;
-        }
-      }
-      Thread.sleep(200);
-    }
-    assertTrue(false, what + " never showed; leases: " + last);
-    return null;
+    List<DispatcherLease> found = Polling.until(what + " shows", java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(200),
+        () -> await(leases.leases()),
+        last -> last.stream().anyMatch(l -> which.test(l) && !l.seenAt().equals(java.time.Instant.EPOCH)));
+    return found.stream().filter(l -> which.test(l) && !l.seenAt().equals(java.time.Instant.EPOCH)).findFirst().orElseThrow();
   }
 }

@@ -71,19 +71,10 @@ final class Http implements AutoCloseable {
    * often another process, so there is no event to await.
    */
   JsonObject awaitTask(String guid, java.util.function.Predicate<JsonObject> condition) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
+    return Polling.until("task " + guid + " reaches the expected state", java.time.Duration.ofSeconds(60), () -> {
       HttpResponse<Buffer> r = get("/api/tasks/" + guid);
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject();
-        if (condition.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("task " + guid + " did not reach the expected state; last seen: " + last);
+      return r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
+    }, condition);
   }
 
   JsonObject awaitState(String guid, String state) throws Exception {

@@ -75,17 +75,10 @@ class ManagerRestartTest {
 
   /** The new dispatcher knows the worker again (it registered by itself). */
   private static void awaitWorkerBack(Http http) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    String last = null;
-    while (System.nanoTime() < deadline) {
+    Polling.until("the worker registers again", java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(100), () -> {
       var r = http.get("/api/dispatcher/state");
-      last = r.bodyAsString();
-      if (r.statusCode() == 200 && r.bodyAsJsonObject().getInteger("workers", 0) == 1) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the worker did not register again; last: " + last);
+      return r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
+    }, state -> state.getInteger("workers", 0) == 1);
   }
 
 }

@@ -65,12 +65,8 @@ class OriginalTefWorkerTest extends SharedNodeTest {
   }
 
   /** Polls a condition (every 20 ms, 30 s at most). */
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, what + ": not within 30 s");
-      Thread.sleep(20);
-    }
+  private static void awaitTrue(BooleanSupplier condition, String what) {
+    Polling.until(what, java.time.Duration.ofSeconds(30), condition);
   }
 
   private static JsonObject record(String name) throws Exception {
@@ -79,12 +75,7 @@ class OriginalTefWorkerTest extends SharedNodeTest {
   }
 
   private static void awaitAlive(String name) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    JsonObject r;
-    while ((r = record(name)) == null || !r.getBoolean("alive")) {
-      assertTrue(System.nanoTime() < deadline, name + " never registered");
-      Thread.sleep(20);
-    }
+    Polling.until(name + " registers", java.time.Duration.ofSeconds(30), () -> record(name), r -> r.getBoolean("alive"));
   }
 
   private static void submit(String guid, String type, JsonObject data, Integer maxAttempts) throws Exception {
@@ -208,11 +199,7 @@ class OriginalTefWorkerTest extends SharedNodeTest {
     broker.send(broker.prefix() + ".manager", status.encode(), null, null);
     awaitAlive("announcer");
     assertEquals(600, record("announcer").getLong("ping_interval_ms"));
-    JsonObject r;
-    while ((r = record("announcer")).getBoolean("alive")) {
-      assertTrue(System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(30), "never declared offline");
-      Thread.sleep(20);
-    }
+    JsonObject r = Polling.until("announcer declared offline", java.time.Duration.ofSeconds(30), () -> record("announcer"), rec -> !rec.getBoolean("alive"));
     long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
     assertTrue(silentMs < 2 * AMQP_PING_MS, "offline after 2 x 600 ms, not 2 x the AMQP default: " + silentMs + " ms");
     assertTrue(r.getJsonArray("messages").encode().contains("its interval: 600 ms"), r.encode());

@@ -102,15 +102,7 @@ class ProgressAndLogsTest extends SharedNodeTest {
 
   /** Progress reaches the store within a second; the node is polled until it shows. */
   private static JsonObject awaitTask(String guid, Predicate<JsonObject> condition) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = http.get("/api/tasks/" + guid).bodyAsJsonObject();
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("task " + guid + " never matched; last seen: " + last);
+    return Polling.until("task " + guid + " matches", java.time.Duration.ofSeconds(10),
+        () -> http.get("/api/tasks/" + guid).bodyAsJsonObject(), condition);
   }
 }

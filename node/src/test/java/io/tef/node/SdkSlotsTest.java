@@ -217,19 +217,12 @@ class SdkSlotsTest extends SharedNodeTest {
   private static void awaitRefusal(String workerName, String reason) throws Exception {
     JsonObject assignment = new JsonObject().put("type", "task").put("attempt", 1)
         .put("task", new JsonObject().put("guid", "probe").put("task_type", "grace-job"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    String last = null;
-    while (System.nanoTime() < deadline) {
+    Polling.until(workerName + " refuses with '" + reason + "'", java.time.Duration.ofSeconds(10), () -> {
       ExecutionException refused = assertThrows(ExecutionException.class,
           () -> await(node.vertx().eventBus().request(Addresses.worker(workerName), assignment)));
       ReplyException re = assertInstanceOf(ReplyException.class, refused.getCause());
-      last = re.failureCode() + " " + re.getMessage();
-      if (re.failureCode() == 409 && reason.equals(re.getMessage())) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError(workerName + " never refused with '" + reason + "'; last: " + last);
+      return re.failureCode() + " " + re.getMessage();
+    }, last -> last.equals("409 " + reason));
   }
 
   /** Handlers that hold each task until the test releases it, counting how many run at once. */

@@ -175,16 +175,9 @@ class TaskTypeTest extends SharedNodeTest {
 
   /** Waits until the collective counts this many live workers for the task type. */
   private static void awaitWorkers(String taskType, int count) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonArray live = null;
-    while (System.nanoTime() < deadline) {
-      live = await(node.vertx().eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject())).body()
-          .getJsonArray("response");
-      if (live.stream().filter(w -> ((JsonObject) w).getJsonArray("task_types").contains(taskType)).count() == count) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("expected " + count + " live workers for " + taskType + "; live: " + live);
+    Polling.until(count + " live workers for " + taskType, java.time.Duration.ofSeconds(30),
+        () -> await(node.vertx().eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject())).body()
+            .getJsonArray("response"),
+        live -> live.stream().filter(w -> ((JsonObject) w).getJsonArray("task_types").contains(taskType)).count() == count);
   }
 }

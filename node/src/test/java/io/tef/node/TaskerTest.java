@@ -87,18 +87,14 @@ class TaskerTest extends SharedNodeTest {
 
   /** GET until every endpoint named has FINISHED (endpoints answer FINISHED after the POST returned). */
   private static JsonObject awaitFinished(String id, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (true) {
+    return Polling.until("every response FINISHED", java.time.Duration.ofSeconds(15), () -> {
       HttpResponse<Buffer> r = http.get("/" + type + "/" + id);
       assertEquals(200, r.statusCode(), r.bodyAsString());
-      JsonObject body = r.bodyAsJsonObject();
+      return r.bodyAsJsonObject();
+    }, body -> {
       JsonArray list = body.getJsonArray("taskResponseList");
-      if (list.size() == count && list.stream().allMatch(o -> "FINISHED".equals(((JsonObject) o).getString("status")))) {
-        return body;
-      }
-      assertTrue(System.nanoTime() < deadline, "responses never all FINISHED: " + body.encode());
-      Thread.sleep(50);
-    }
+      return list.size() == count && list.stream().allMatch(o -> "FINISHED".equals(((JsonObject) o).getString("status")));
+    });
   }
 
   private static JsonObject response(JsonObject got, String endpoint) {

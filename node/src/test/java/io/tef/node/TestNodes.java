@@ -41,16 +41,9 @@ final class TestNodes {
 
   /** Every dispatcher knows the others: a control message reaches them all and counts them (60 s at most). */
   static void awaitDispatchers(TefNode node, long count) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = await(node.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
-          new JsonObject().put("type", "set_state").put("data", "running"))).body();
-      if (last.getLong("dispatchers", 0L) == count) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("expected " + count + " dispatchers; last answer " + last);
+    Polling.until(count + " dispatchers answer", java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(200),
+        () -> await(node.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
+            new JsonObject().put("type", "set_state").put("data", "running"))).body(),
+        last -> last.getLong("dispatchers", 0L) == count);
   }
 }

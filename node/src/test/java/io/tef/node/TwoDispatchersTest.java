@@ -76,14 +76,11 @@ class TwoDispatchersTest extends SharedNodeTest {
   void twoDispatchersNeverDispatchATaskTwice() throws Exception {
     deploySharedWorkers();
     // Paused, so that the first half waits in the store when the third dispatcher starts.
-    JsonObject state = await(node.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
-        new JsonObject().put("type", "set_state").put("data", "paused"))).body();
-    for (int i = 0; i < 50 && state.getLong("dispatchers") < 2; i++) {
-      Thread.sleep(100); // two dispatchers deployed together may learn of each other at their first lease check
-      state = await(node.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
-          new JsonObject().put("type", "set_state").put("data", "paused"))).body();
-    }
-    assertEquals(2L, state.getLong("dispatchers"), "the control message reached both dispatchers: " + state.encode());
+    // Two dispatchers deployed together may learn of each other only at their first lease check.
+    Polling.until("the control message reaches both dispatchers", java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(100),
+        () -> await(node.vertx().eventBus().<JsonObject>request(Addresses.DISPATCHER_CONTROL,
+            new JsonObject().put("type", "set_state").put("data", "paused"))).body(),
+        state -> state.getLong("dispatchers") == 2);
 
     int n = 2000;
     Map<String, AtomicInteger> ends = new ConcurrentHashMap<>();

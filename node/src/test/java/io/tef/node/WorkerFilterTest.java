@@ -43,28 +43,17 @@ class WorkerFilterTest extends SharedNodeTest {
 
     // Its heartbeats go on being heard: seen again more than two pings after the answers, never offline meanwhile.
     Instant answered = Instant.now();
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (true) {
+    Polling.until("a heartbeat heard since the query", Duration.ofSeconds(15), () -> {
       JsonObject record = http.get("/api/workers/" + name).bodyAsJsonObject();
       assertNotEquals("offline", record.getString("status"), record.encode());
       assertEquals(true, record.getBoolean("alive"), record.encode());
-      if (Instant.parse(record.getString("last_seen")).isAfter(answered.plusMillis(1000))) {
-        break;
-      }
-      assertTrue(System.nanoTime() < deadline, "no heartbeat heard since the query: " + record.encode());
-      Thread.sleep(50);
-    }
+      return record;
+    }, record -> Instant.parse(record.getString("last_seen")).isAfter(answered.plusMillis(1000)));
   }
 
   private static String awaitLiveDemoWorker() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      JsonObject page = http.get("/api/workers?id=demo-*&status=idle").bodyAsJsonObject();
-      if (page.getInteger("count", 0) == 1) {
-        return page.getJsonArray("workers").getJsonObject(0).getString("name");
-      }
-      assertTrue(System.nanoTime() < deadline, "the demo worker never came up: " + page.encode());
-      Thread.sleep(50);
-    }
+    JsonObject page = Polling.until("the demo worker comes up", Duration.ofSeconds(30),
+        () -> http.get("/api/workers?id=demo-*&status=idle").bodyAsJsonObject(), p -> p.getInteger("count", 0) == 1);
+    return page.getJsonArray("workers").getJsonObject(0).getString("name");
   }
 }

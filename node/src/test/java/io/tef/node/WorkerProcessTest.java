@@ -62,12 +62,10 @@ class WorkerProcessTest {
       worker.awaitReady();
       Vertx vertx = node.vertx();
       // The CLI announces its --ping, and that it takes abandon.
-      JsonObject record = null;
-      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); record == null && System.nanoTime() < deadline; Thread.sleep(20)) {
-        record = await(vertx.eventBus().<JsonObject>request(Addresses.COLLECTIVE_WORKERS, new JsonObject().put("id", "wp-kill")))
-            .body().getJsonArray("workers").stream().map(JsonObject.class::cast).filter(w -> w.getBoolean("alive")).findFirst().orElse(null);
-      }
-      assertTrue(record != null, "wp-kill is not registered with the collective");
+      JsonObject record = Polling.until("wp-kill is registered with the collective", java.time.Duration.ofSeconds(10),
+          () -> await(vertx.eventBus().<JsonObject>request(Addresses.COLLECTIVE_WORKERS, new JsonObject().put("id", "wp-kill")))
+              .body().getJsonArray("workers").stream().map(JsonObject.class::cast).filter(w -> w.getBoolean("alive")).findFirst().orElse(null),
+          w -> true);
       assertEquals(pingMs, record.getLong("ping_interval_ms"), record.encode());
       assertEquals(true, record.getBoolean("takes_abandon"), record.encode());
       CompletableFuture<Long> offlineAt = new CompletableFuture<>();
@@ -170,20 +168,20 @@ class WorkerProcessTest {
   }
 
   private static JsonObject awaitState(String guid, String state, String worker) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      var list = await(node.vertx().eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject())).body();
-      last = list;
-      for (Object o : list.getJsonArray("response")) {
-        JsonObject w = (JsonObject) o;
-        if (worker.equals(w.getString("name")) && guid.equals(w.getString("task"))) {
-          return w;
-        }
+    JsonObject list = Polling.until("worker " + worker + " reports " + state + " on " + guid, java.time.Duration.ofSeconds(30),
+        () -> await(node.vertx().eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject())).body(),
+        l -> holding(l, worker, guid) != null);
+    return holding(list, worker, guid);
+  }
+
+  private static JsonObject holding(JsonObject list, String worker, String guid) {
+    for (Object o : list.getJsonArray("response")) {
+      JsonObject w = (JsonObject) o;
+      if (worker.equals(w.getString("name")) && guid.equals(w.getString("task"))) {
+        return w;
       }
-      Thread.sleep(50);
     }
-    throw new AssertionError("worker " + worker + " never reported " + state + " on " + guid + "; last: " + last);
+    return null;
   }
 
 

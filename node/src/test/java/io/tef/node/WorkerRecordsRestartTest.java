@@ -111,18 +111,9 @@ class WorkerRecordsRestartTest {
 
   /** Polls the record until the condition holds: the count arrives by its own event, which the test cannot await directly. */
   private static JsonObject until(Http http, String name, Predicate<JsonObject> condition) throws Exception {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
+    return Polling.until("worker " + name + " reaches the expected state", java.time.Duration.ofSeconds(15), () -> {
       HttpResponse<Buffer> r = http.get("/api/workers/" + name);
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject();
-        if (condition.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("worker " + name + " did not reach the expected state; last seen: " + last);
+      return r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
+    }, condition);
   }
 }
