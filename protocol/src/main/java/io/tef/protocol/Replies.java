@@ -70,6 +70,15 @@ public final class Replies {
     return 500;
   }
 
+  /**
+   * Whether the request may simply be sent again later: nobody serves the address right now, no
+   * answer came in time, or the receiver said 503 (stopped, being taken over). The message is not
+   * at fault, so a door keeps it (the AMQP door leaves it in its queue) rather than refusing it.
+   */
+  public static boolean retryLater(Throwable err) {
+    return status(err) == 503;
+  }
+
   private Replies() {
   }
 }

@@ -346,7 +346,7 @@ final class AmqpWorkers {
         })
         .onFailure(err -> {
           int status = Replies.status(err);
-          if (status == 503) {
+          if (Replies.retryLater(err)) {
             // No dispatcher, or it is stopped and records no endings yet: the result waits in its queue.
             settler.later(d);
             return;

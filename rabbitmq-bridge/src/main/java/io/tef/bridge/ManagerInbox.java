@@ -75,7 +75,7 @@ final class ManagerInbox {
         .onSuccess(reply -> settler.answer(d, answer(type, reply.body())))
         .onFailure(err -> {
           int status = Replies.status(err);
-          if (status == 503) {
+          if (Replies.retryLater(err)) {
             // Nobody serves that address right now (no dispatcher or collective): not the message's fault.
             settler.later(d);
             return;
