@@ -69,6 +69,24 @@ public final class BenchMain implements Callable<Integer> {
       defaultValue = "20000")
   int warmup;
 
+  @Option(names = "--worker-jvms", description = "Run the workers as users deploy them: N JVMs of their own (java -jar --node-jar worker --cluster "
+      + "--tasks echo --slots S), and the producer in a process of its own (--producer). 0: workers in this JVM (default ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int workerJvms;
+
+  @Option(names = "--slots", description = "Slots of each worker JVM (default ${DEFAULT-VALUE}).", defaultValue = "8")
+  int slots;
+
+  @Option(names = "--producer", description = "With --worker-jvms: the producer process submits over rest, eventbus (a clustered client) or amqp (default rest).")
+  Submitter.Door producer;
+
+  @Option(names = "--idle", description = "With --worker-jvms: after the measure, tasks submitted one at a time (20 ms apart) for the latency of an idle system (default ${DEFAULT-VALUE}).",
+      defaultValue = "500")
+  int idle;
+
+  @Option(names = "--amqp-url", description = "The broker for --producer amqp (default ${DEFAULT-VALUE}).", defaultValue = "amqp://guest:guest@127.0.0.1:5672")
+  String amqpUrl;
+
   @Option(names = "--queued", description = "Tasks of a type no worker runs, submitted before the measure: a backlog in the queue and the store (default ${DEFAULT-VALUE}).",
       defaultValue = "0")
   int queued;
@@ -87,7 +105,16 @@ public final class BenchMain implements Callable<Integer> {
     if (dispatcherNodes < 0 || dispatcherNodes > 8) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--dispatcher-nodes must be 0 to 8");
     }
-    if (dispatcherNodes > 0 && !Files.isRegularFile(nodeJar)) {
+    if (workerJvms < 0 || workerJvms > 8 || slots < 1 || slots > 64 || idle < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--worker-jvms must be 0 to 8, --slots 1 to 64, --idle at least 0");
+    }
+    if (producer != null && (workerJvms == 0 || producer == Submitter.Door.BOTH)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--producer is rest, eventbus or amqp, and goes with --worker-jvms (in this JVM: --via)");
+    }
+    if (workerJvms > 0 && (dispatcherNodes > 0 || queued > 0)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--worker-jvms does not combine with --dispatcher-nodes or --queued");
+    }
+    if ((dispatcherNodes > 0 || workerJvms > 0) && !Files.isRegularFile(nodeJar)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--node-jar " + nodeJar.toAbsolutePath()
           + " not found: build it (mvn -q -DskipTests package) or name it with --node-jar");
     }
@@ -95,6 +122,9 @@ public final class BenchMain implements Callable<Integer> {
     TefNode node = TefNode.start(config(dataDir), null);
     DispatcherNodes others = null;
     try {
+      if (workerJvms > 0) {
+        return new DeployedRun(deployed(), node).run();
+      }
       if (dispatcherNodes > 0) {
         others = DispatcherNodes.start(dispatcherNodes, nodeJar, clusterName(), node.config().mongo().connectionString(), dispatchers, dataDir);
         awaitDispatchers(node.vertx(), (long) dispatcherNodes * dispatchers);
@@ -128,7 +158,15 @@ public final class BenchMain implements Callable<Integer> {
     } else {
       overrides.put("dispatcher.instances", dispatchers);
     }
+    if (workerJvms > 0) {
+      overrides.putAll(DeployedRun.nodeOverrides(deployed()));
+    }
     return ConfigLoader.loadBlocking(Map.of("TEF_ENV", "dev"), overrides);
+  }
+
+  private DeployedRun.Settings deployed() {
+    return new DeployedRun.Settings(tasks, warmup, inFlight, workerJvms, slots, producer == null ? Submitter.Door.REST : producer, idle,
+        nodeJar, clusterName(), amqpUrl, "bench-" + ProcessHandle.current().pid());
   }
 
   /** A cluster of this run alone: never joins a node of another run or a developer's cluster. */

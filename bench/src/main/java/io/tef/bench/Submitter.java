@@ -14,10 +14,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Submits no-op tasks with a fixed number in flight, all from one event-loop context. */
+/**
+ * Submits no-op tasks with a fixed number in flight, all from one event-loop context, over the
+ * event bus or REST. With a gap, one task at a time with a pause after each answer: the latency
+ * of an idle system.
+ */
 final class Submitter {
 
-  enum Door { EVENTBUS, REST, BOTH }
+  enum Door { EVENTBUS, REST, BOTH, AMQP }
 
   record Result(Map<String, Long> submittedAt, long endNanos, int failures) {
   }
@@ -34,13 +38,25 @@ final class Submitter {
   private int total;
 
   private final String taskType;
+  private final String prefix;
+  private final long gapMs;
 
   Submitter(Vertx vertx, int httpPort, Door door, int inFlight, String taskType) {
+    this(vertx, "127.0.0.1", httpPort, door, inFlight, taskType, taskType, 0);
+  }
+
+  /** Guids {@code <prefix>-0..}; {@code gapMs} above 0 waits that long after each answer. */
+  Submitter(Vertx vertx, String httpHost, int httpPort, Door door, int inFlight, String taskType, String prefix, long gapMs) {
+    if (door == Door.AMQP) {
+      throw new IllegalArgumentException("AMQP submissions go through AmqpSubmitter");
+    }
     this.taskType = taskType;
+    this.prefix = prefix;
+    this.gapMs = gapMs;
     this.vertx = vertx;
     this.door = door;
     this.inFlight = inFlight;
-    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(httpPort).setKeepAlive(true),
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(httpHost).setDefaultPort(httpPort).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(inFlight));
   }
 
@@ -57,7 +73,7 @@ final class Submitter {
 
   private void sendNext() {
     int i = next++;
-    String guid = taskType + "-" + i;
+    String guid = prefix + "-" + i;
     JsonObject envelope = new JsonObject().put("type", "task").put("task_type", taskType).put("guid", guid);
     boolean rest = door == Door.REST || (door == Door.BOTH && i % 2 == 1);
     outstanding++;
@@ -77,7 +93,9 @@ final class Submitter {
         failures++;
         System.err.println("submit " + guid + " failed: " + ar.cause().getMessage());
       }
-      if (next < total) {
+      if (next < total && gapMs > 0) {
+        vertx.setTimer(gapMs, t -> sendNext());
+      } else if (next < total) {
         sendNext();
       } else if (outstanding == 0) {
         result.complete(new Result(submittedAt, System.nanoTime(), failures));
