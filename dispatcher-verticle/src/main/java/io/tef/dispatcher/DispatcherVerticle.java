@@ -49,7 +49,7 @@ public final class DispatcherVerticle extends VerticleBase {
             vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> Replies.answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body)), false))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> Replies.answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid"), false))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> Replies.answer(m, body -> control(Fields.object(body), false))).completion(),
-            vertx.eventBus().<Object>consumer(Addresses.dispatcher(dispatcher.instance()), m -> Replies.answer(m, body -> own(m.headers().get(Dispatcher.OP), Fields.object(body)))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.dispatcher(dispatcher.instance()), m -> Replies.answer(m, body -> own(m.headers().get(Forwarding.OP), Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> Replies.answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_RESOURCES, m -> dispatcher.resourceEvent(m.body())).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_DISPATCHERS, m -> dispatcher.peerStarted(m.body())).completion(),

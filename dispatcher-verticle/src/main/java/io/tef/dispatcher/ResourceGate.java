@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * hold across dispatchers; a slow sweep, only while tasks are parked, reclaims slots whose
  * attempt no longer runs (left by a crashed node).
  */
-final class ResourceGate {
+final class ResourceGate implements Matcher.Gate {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResourceGate.class);
   private static final long SWEEP_MS = 5000;
@@ -78,7 +78,8 @@ final class ResourceGate {
    * Takes the task's resources for this attempt, or parks the entry and answers null. The holds
    * are counted at once; {@link #commit} makes them true in the store.
    */
-  List<ResourceHold> reserve(TaskQueue.Entry entry, int attempt) {
+  @Override
+  public List<ResourceHold> reserve(TaskQueue.Entry entry, int attempt) {
     Task t = entry.task();
     if (t.resources().isEmpty()) {
       return List.of();
@@ -93,7 +94,8 @@ final class ResourceGate {
   }
 
   /** Writes the holds that count; false when another dispatcher holds one of the slots (then nothing is held). */
-  Future<Boolean> commit(String guid, int attempt, List<ResourceHold> holds) {
+  @Override
+  public Future<Boolean> commit(String guid, int attempt, List<ResourceHold> holds) {
     String key = guid + "#" + attempt;
     List<ResourceHold> written = holds.stream().filter(h -> h.slot() != ResourceLedger.UNCOUNTED_SLOT).toList();
     if (written.isEmpty()) {
@@ -133,7 +135,8 @@ final class ResourceGate {
    * Every end of an attempt comes here: its slots are freed and tasks parked on them may go.
    * Completes when the store has let go of them.
    */
-  Future<Void> release(String guid, int attempt) {
+  @Override
+  public Future<Void> release(String guid, int attempt) {
     List<ResourceHold> holds = ledger.release(guid, attempt);
     if (holds.isEmpty()) {
       return Future.succeededFuture();

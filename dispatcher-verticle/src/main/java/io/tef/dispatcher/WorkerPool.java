@@ -13,6 +13,9 @@ import java.util.Set;
  */
 final class WorkerPool {
 
+  /** A worker's task while it runs another dispatcher's task: busy, but not for us. */
+  static final String BUSY_ELSEWHERE = "(busy elsewhere)";
+
   /** One live worker instance; {@code guid} is its task, null when idle. */
   static final class Worker {
     final String name;

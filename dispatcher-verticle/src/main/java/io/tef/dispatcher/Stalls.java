@@ -1,0 +1,59 @@
+package io.tef.dispatcher;
+
+import io.tef.core.task.Task;
+import io.tef.protocol.DispatcherState;
+import io.tef.protocol.task.TaskState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/** A task working longer than its time_limit is stalled: the attempt fails and the worker is told to abandon it. */
+final class Stalls {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Stalls.class);
+
+  private final LiveTasks live;
+  private final Abandons abandons;
+  private final EndedAttempts ended;
+  private final RetryBackoff backoff;
+  private final Supplier<DispatcherState> state;
+  private final Endings endings;
+  private final String nodeName;
+
+  Stalls(LiveTasks live, Abandons abandons, EndedAttempts ended, RetryBackoff backoff, Supplier<DispatcherState> state, Endings endings,
+         String nodeName) {
+    this.live = live;
+    this.abandons = abandons;
+    this.ended = ended;
+    this.backoff = backoff;
+    this.state = state;
+    this.endings = endings;
+    this.nodeName = nodeName;
+  }
+
+  /** Starts (or starts again) the clock on the running attempt's time_limit. */
+  void arm(Task t) {
+    live.arm(LiveTasks.Timer.STALL, t.guid(), t.timeLimit() * 1000L, () -> stalled(t));
+  }
+
+  private void stalled(Task t) {
+    Task now = live.get(t.guid());
+    if (now == null || now.attempt() != t.attempt() || !now.state().equals(TaskState.WORKING)) {
+      return;
+    }
+    if (state.get() == DispatcherState.STOPPED) {
+      arm(now); // stopped records no endings; look again later
+      return;
+    }
+    String reason = "stalled: working longer than its time_limit of " + now.timeLimit() + " s on " + now.worker();
+    LOG.warn("Task {} attempt {} {}", now.guid(), now.attempt(), reason);
+    String workerName = now.worker();
+    Instant at = live.now();
+    Task failed = now.attemptFailed(reason, at, at.plus(backoff.after(now.failCount() + 1)), nodeName);
+    ended.ended(now, "stalled");
+    abandons.abandon(workerName, now);
+    endings.failed(failed);
+  }
+}
