@@ -388,6 +388,7 @@ public final class CollectiveVerticle extends VerticleBase {
     if (w != null && w.alive()) {
       throw new ValidationException(409, "instance", "worker name '" + s.name() + "' is held by live instance " + w.instance);
     }
+    // One that names none gets one; the registry keeps it for as long as it holds the name.
     String instance = s.instance() != null ? s.instance() : "status-" + java.util.UUID.randomUUID();
     // Its own interval if it announces one; else a worker on an AMQP queue gets amqp.worker_ping_interval_ms
     // (TEF's worker announces none and sends its status every 20 s), any other the node's.
@@ -395,22 +396,25 @@ public final class CollectiveVerticle extends VerticleBase {
     WorkerRegistration r = new WorkerRegistration(s.name(), instance, s.namedTaskTypes(), null, -1, ping, null, s.workerType(),
         s.task(), s.attempt(), s.takesAbandon());
     WorkerEntry.Via via = s.exchangeName() != null ? WorkerEntry.Via.AMQP : WorkerEntry.Via.EVENT_BUS;
-    JsonObject claim = new JsonObject().put("worker", r.toJson()).put("watched_by", self);
+    JsonObject claim = new JsonObject().put("worker", r.toJson()).put("watched_by", self).put("named_instance", s.instance() != null);
     if (s.exchangeName() != null) {
       claim.put("work_queue", s.exchangeName());
     }
     return vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_CLAIM, claim, new DeliveryOptions().setSendTimeout(CLAIM_TIMEOUT_MS))
-        .map(reply -> true)
+        .map(reply -> reply.body().getString("instance", instance))
         .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
-            ? Future.succeededFuture(false) // no registry runs anywhere: the other collectives hear of it from this one
+            ? Future.succeededFuture((String) null) // no registry runs anywhere: the other collectives hear of it from this one
             : Future.failedFuture(err))
-        .map(claimed -> {
-          WorkerEntry entry = register(r, via, s.exchangeName(), self, true);
+        .map(held -> {
+          boolean claimed = held != null;
+          WorkerRegistration as = !claimed || held.equals(instance) ? r : new WorkerRegistration(r.name(), held, r.taskTypes(), null, -1,
+              r.pingIntervalMs(), null, r.workerType(), r.runningTask(), r.runningAttempt(), r.takesAbandon());
+          WorkerEntry entry = register(as, via, s.exchangeName(), self, true);
           if (!claimed) {
             vertx.eventBus().publish(Addresses.EVENTS_WORKERS, claim.copy().put("event", "registered").put("at", Instant.now().toString())
                 .put("source", "worker_status").put("by", self));
           }
-          LOG.info("Worker {} registered by its status: task types {}, queue {}", s.name(), r.taskTypes(), entry.workQueue);
+          LOG.info("Worker {} registered by its status: task types {}, queue {}", s.name(), as.taskTypes(), entry.workQueue);
           return entry;
         });
   }

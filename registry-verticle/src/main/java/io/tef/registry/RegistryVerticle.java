@@ -34,6 +34,8 @@ public final class RegistryVerticle extends VerticleBase {
 
   /** The live holder of each worker name. */
   private final Map<String, WorkerRegistration> holders = new HashMap<>();
+  /** Names held by a TEF worker that named no instance in its status (the collective made one up). */
+  private final java.util.Set<String> unnamed = new java.util.HashSet<>();
   private long pingIntervalMs;
   private TaskDefinitionStore definitions;
   private TaskCatalog catalog;
@@ -89,6 +91,7 @@ public final class RegistryVerticle extends VerticleBase {
               m.reply(new JsonObject().put("accepted", true).put("ping_interval_ms", r.pingIntervalMs() > 0 ? r.pingIntervalMs() : pingIntervalMs)
                   .put("task_types", defs));
             });
+        unnamed.remove(r.name());
       }).onFailure(err -> Replies.fail(m, err));
     } catch (RuntimeException e) {
       Replies.fail(m, e);
@@ -104,18 +107,31 @@ public final class RegistryVerticle extends VerticleBase {
     try {
       JsonObject body = Fields.object(m.body());
       WorkerRegistration r = WorkerRegistration.fromJson(Fields.object(body.getValue("worker")));
+      boolean named = !Boolean.FALSE.equals(body.getValue("named_instance"));
       WorkerRegistration holder = holders.get(r.name());
       if (holder != null && !holder.instance().equals(r.instance())) {
-        throw heldBy(holder);
+        if (named || !unnamed.contains(r.name())) {
+          throw heldBy(holder);
+        }
+        // A TEF worker that names no instance is one instance for as long as its name is held:
+        // heard again by a collective that lost it (restarted), it keeps the instance it had.
+        r = new WorkerRegistration(r.name(), holder.instance(), r.taskTypes(), r.host(), r.pid(), r.pingIntervalMs(), r.group(),
+            r.workerType(), r.runningTask(), r.runningAttempt(), r.takesAbandon());
       }
       holders.put(r.name(), r);
-      JsonObject event = registered(r, Fields.optionalString(body, "watched_by")).put("source", "worker_status");
+      if (named) {
+        unnamed.remove(r.name());
+      } else {
+        unnamed.add(r.name());
+      }
+      JsonObject event = registered(r, Fields.optionalString(body, "watched_by")).put("source", "worker_status")
+          .put("named_instance", named);
       String queue = Fields.optionalString(body, "work_queue");
       if (queue != null) {
         event.put("work_queue", queue);
       }
       vertx.eventBus().publish(Addresses.EVENTS_WORKERS, event);
-      m.reply(new JsonObject().put("claimed", true));
+      m.reply(new JsonObject().put("claimed", true).put("instance", r.instance()));
     } catch (RuntimeException e) {
       Replies.fail(m, e);
     }
@@ -151,6 +167,11 @@ public final class RegistryVerticle extends VerticleBase {
         if (holder == null || !holder.instance().equals(r.instance())) {
           holders.put(r.name(), r); // the newest registration of a name wins, as in the collectives
         }
+        if (Boolean.FALSE.equals(event.getValue("named_instance"))) {
+          unnamed.add(r.name());
+        } else {
+          unnamed.remove(r.name());
+        }
       } catch (RuntimeException e) {
         LOG.warn("Ignored a bad registration event {}: {}", event, e.getMessage());
       }
@@ -158,6 +179,7 @@ public final class RegistryVerticle extends VerticleBase {
       WorkerRegistration holder = holders.get(event.getString("name"));
       if (holder != null && holder.instance().equals(event.getString("instance"))) {
         holders.remove(holder.name());
+        unnamed.remove(holder.name());
       }
     }
   }
