@@ -52,6 +52,12 @@ final class WorkerEntry {
   /** Registered in this collective's life and watched for heartbeats; REST records never are. */
   boolean live;
   /**
+   * The collective that watches its heartbeats (the others forward them there and do not check
+   * its silence); null: none named, every collective watches it until one takes the watch.
+   * Not stored: a loaded record is not live.
+   */
+  String watcher;
+  /**
    * Registered by its own worker_status (TEF's protocol): such a worker ends a task with
    * task_complete, so going idle straight from dispatched or working means it dropped the task.
    */
@@ -119,11 +125,16 @@ final class WorkerEntry {
   }
 
   void status(WorkerStatus s) {
-    status = s.normalized();
-    task = s.task();
-    attempt = s.attempt();
-    if (s.task() != null) {
-      countDispatch(s.task(), s.attempt());
+    changed(s.normalized(), s.task(), s.attempt());
+  }
+
+  /** What it does now: from its own status, or from the collective that watches it. */
+  void changed(String newStatus, String newTask, int newAttempt) {
+    status = newStatus;
+    task = newTask;
+    attempt = newAttempt;
+    if (newTask != null) {
+      countDispatch(newTask, newAttempt);
     }
   }
 

@@ -53,6 +53,17 @@ public final class Addresses {
   /** Registration handshake (Qworker's worker:initialize). */
   public static final String REGISTRY_REGISTER = "tef.registry.register";
   /**
+   * The collective claims a name for a worker that announced itself by its worker_status:
+   * {@code {"worker": registration, "watched_by", "work_queue"?}}, answered {@code {"claimed": true}}
+   * or 409 when another live instance holds the name (the registry holds every name, whatever door).
+   */
+  public static final String REGISTRY_CLAIM = "tef.registry.claim";
+  /**
+   * The registry hands a worker it admitted to one collective, which watches its heartbeats:
+   * {@code {"worker": registration}} answered {@code {"watched_by": collective id}}.
+   */
+  public static final String COLLECTIVE_WATCH = "tef.collective.watch";
+  /**
    * Keepers catching up: a {@link io.tef.protocol.worker.ResultsQuery} answered with
    * {@code {"results": [task views]}}, terminal tasks of the types, oldest first.
    */
@@ -70,7 +81,11 @@ public final class Addresses {
    * "triggered_at", "task_id": task type, "attempt", "job": {the definition's job attributes}, "msg"?}}.
    */
   public static final String EVENTS_NOTIFICATIONS = "tef.events.notifications";
-  /** Worker life-cycle events: registered, offline. */
+  /**
+   * Worker life-cycle events, changes only (never a plain heartbeat): registered (by the registry,
+   * naming the collective that watches it), watched (another collective took the watch over),
+   * status (what it does changed), offline.
+   */
   public static final String EVENTS_WORKERS = "tef.events.workers";
   /**
    * Resource definitions: {@code {"op": "put", "name", "definition": {...}}}, {@code "get"},
@@ -99,6 +114,7 @@ public final class Addresses {
   private static final String WORKER_PREFIX = "tef.worker.";
   private static final String TASKER_PREFIX = "tef.tasker.type.";
   private static final String DISPATCHER_PREFIX = "tef.dispatcher.instance.";
+  private static final String COLLECTIVE_PREFIX = "tef.collective.instance.";
 
   /**
    * One dispatcher instance's own address: reports, cancels and control messages for the tasks
@@ -106,6 +122,14 @@ public final class Addresses {
    */
   public static String dispatcher(String instance) {
     return DISPATCHER_PREFIX + instance;
+  }
+
+  /**
+   * One collective's own address: the heartbeats of the workers it watches, forwarded by the
+   * collective that received them, and probes that it is still there.
+   */
+  public static String collective(String id) {
+    return COLLECTIVE_PREFIX + id;
   }
 
   /** The address a worker receives its tasks on. */
