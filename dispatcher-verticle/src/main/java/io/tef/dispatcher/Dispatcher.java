@@ -89,10 +89,10 @@ final class Dispatcher {
   private final Ownership ownership;
   private final LeaseStore leases;
 
-  private final io.tef.core.store.TaskDefinitionStore taskTypes;
+  private final TaskTypeDefaults.Source taskTypes;
   private final io.tef.protocol.json.JsonLimits limits;
 
-  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, LeaseStore leases, io.tef.core.store.TaskDefinitionStore taskTypes,
+  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resources, LeaseStore leases, TaskTypeDefaults.Source taskTypes,
              TefConfig config, Clock clock) {
     this.taskTypes = taskTypes;
     this.limits = config.limits().json();

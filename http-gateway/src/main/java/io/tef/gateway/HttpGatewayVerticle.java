@@ -3,8 +3,8 @@ package io.tef.gateway;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.store.MongoTaskStore;
-import io.tef.core.store.TaskerStore;
+import io.tef.core.store.TaskStore;
+import io.tef.core.store.mongo.MongoStores;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,13 +18,14 @@ public final class HttpGatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
 
-  private MongoTaskStore store;
+  private MongoStores stores;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
-    store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    stores = MongoStores.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    TaskStore store = stores.tasks();
     Router router = Router.router(vertx);
     JsonResponses.install(router, new io.tef.protocol.json.StrictJson(config.limits().json()));
     router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx, store));
@@ -36,7 +37,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     new ClusterRoutes(vertx).mount(router);
     new WorkerRoutes(vertx).mount(router);
     new WokmanagerRoutes(vertx, config.auth()).mount(router);
-    new TaskerRoutes(vertx, config.tasker(), TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()),
+    new TaskerRoutes(vertx, config.tasker(), stores.tasker(),
         config.restBodyLimit()).mount(router);
     Methods.install(router);
     // No h2c upgrade: TEF speaks HTTP/1.1, and the upgrade path answers refusals in plain text before any route.
@@ -56,6 +57,6 @@ public final class HttpGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> store.close());
+    return closed.eventually(() -> stores.close());
   }
 }

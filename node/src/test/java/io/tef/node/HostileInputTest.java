@@ -1,7 +1,7 @@
 package io.tef.node;
 
 import io.tef.protocol.Addresses;
-import io.tef.core.store.MongoTaskStore;
+import io.tef.core.store.mongo.MongoTaskStore;
 import io.tef.core.store.embedded.EmbeddedStore;
 import io.tef.protocol.task.Repeat;
 import io.tef.core.task.Task;

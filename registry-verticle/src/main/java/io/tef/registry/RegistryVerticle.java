@@ -6,7 +6,7 @@ import io.tef.core.config.TefConfig;
 import io.tef.protocol.Fields;
 import io.tef.protocol.Replies;
 import io.tef.protocol.worker.WorkerRegistration;
-import io.tef.core.store.TaskDefinitionStore;
+import io.tef.core.store.mongo.MongoStores;
 import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,15 +30,16 @@ public final class RegistryVerticle extends VerticleBase {
   /** The live holder of each worker name. */
   private final Map<String, WorkerRegistration> holders = new HashMap<>();
   private long pingIntervalMs;
-  private TaskDefinitionStore definitions;
+  /** The collection the registry owns: task_types. */
+  private MongoStores stores;
   private TaskCatalog catalog;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
     pingIntervalMs = config.collective().pingIntervalMs();
-    definitions = TaskDefinitionStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    catalog = new TaskCatalog(vertx, definitions, config.registry().autoDefine());
+    stores = MongoStores.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    catalog = new TaskCatalog(vertx, stores.taskDefinitions(), config.registry().autoDefine());
     return catalog.start(config.taskDefinitions()).compose(v -> Future.all(
         vertx.eventBus().<Object>consumer(Addresses.REGISTRY_REGISTER, this::onRegister).completion(),
         vertx.eventBus().<Object>consumer(Addresses.TASK_TYPES, m -> Replies.answer(m, body -> catalog.handle(Fields.object(body)))).completion(),
@@ -48,7 +49,7 @@ public final class RegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return definitions.close();
+    return stores.close();
   }
 
   private void onRegister(Message<Object> m) {

@@ -1,4 +1,7 @@
-package io.tef.core.store;
+package io.tef.core.store.mongo;
+
+import io.tef.core.store.InsertOutcome;
+import io.tef.core.store.TaskStore;
 
 import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
@@ -20,25 +23,16 @@ import java.util.List;
 public final class MongoTaskStore implements TaskStore {
 
   public static final String COLLECTION = "tasks";
-  private static final int DUPLICATE_KEY = 11000;
 
   private final MongoClient client;
 
-  public MongoTaskStore(MongoClient client) {
+  MongoTaskStore(MongoClient client) {
     this.client = client;
   }
 
-  /** A client shared by every verticle of this Vert.x instance that names the same store. */
+  /** Tasks alone on a client of their own (tools and tests); a verticle goes through {@link MongoStores}. */
   public static MongoTaskStore shared(Vertx vertx, String connectionString, String database) {
-    return new MongoTaskStore(sharedClient(vertx, connectionString, database));
-  }
-
-  /** One pool per store per Vert.x instance, whoever asks for it. */
-  static MongoClient sharedClient(Vertx vertx, String connectionString, String database) {
-    JsonObject cfg = new JsonObject()
-        .put("connection_string", connectionString)
-        .put("db_name", database);
-    return MongoClient.createShared(vertx, cfg, "tef-store:" + connectionString + "/" + database);
+    return new MongoTaskStore(MongoStores.sharedClient(vertx, connectionString, database));
   }
 
   @Override
@@ -61,7 +55,7 @@ public final class MongoTaskStore implements TaskStore {
   public Future<InsertOutcome> insert(Task task) {
     return client.insert(COLLECTION, TaskJson.toDocument(task))
         .map(id -> new InsertOutcome(task, true))
-        .recover(err -> isDuplicateKey(err)
+        .recover(err -> MongoStores.isDuplicateKey(err)
             ? find(task.guid()).map(existing -> new InsertOutcome(existing, false))
             : Future.failedFuture(err));
   }
@@ -130,16 +124,6 @@ public final class MongoTaskStore implements TaskStore {
         .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
   }
 
-  /** Keeper checkpoints, through the same client. */
-  public KeeperCheckpoints keeperCheckpoints() {
-    return new KeeperCheckpoints(client);
-  }
-
-  /** Worker records (the collective's), through the same client. */
-  public WorkerRecords workerRecords() {
-    return new WorkerRecords(client);
-  }
-
   @Override
   public Future<List<Task>> unfinished() {
     JsonArray live = new JsonArray(Arrays.stream(TaskState.values()).filter(s -> !s.terminal()).map(TaskState::wire).toList());
@@ -150,17 +134,5 @@ public final class MongoTaskStore implements TaskStore {
   @Override
   public Future<Void> close() {
     return client.close();
-  }
-
-  static boolean isDuplicateKey(Throwable err) {
-    for (Throwable t = err; t != null; t = t.getCause()) {
-      if (t instanceof com.mongodb.MongoException m && m.getCode() == DUPLICATE_KEY) {
-        return true;
-      }
-      if (t.getMessage() != null && t.getMessage().contains("E11000")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,4 +1,8 @@
-package io.tef.core.store;
+package io.tef.core.store.mongo;
+
+import io.tef.core.store.InsertOutcome;
+import io.tef.core.store.KeeperCheckpoint;
+import io.tef.core.store.KeeperCheckpoints;
 
 import io.tef.core.store.embedded.EmbeddedStore;
 import io.tef.protocol.task.ResultPosition;
@@ -35,12 +39,14 @@ class MongoTaskStoreTest {
   @TempDir
   Path dataDir;
   private EmbeddedStore embedded;
+  private MongoStores stores;
   private MongoTaskStore store;
 
   @BeforeEach
   void open(Vertx vertx) throws Exception {
     embedded = EmbeddedStore.onDisk(dataDir, "127.0.0.1", 0);
-    store = MongoTaskStore.shared(vertx, embedded.connectionString(), "tef");
+    stores = MongoStores.shared(vertx, embedded.connectionString(), "tef");
+    store = stores.tasks();
     await(store.start());
   }
 
@@ -151,7 +157,7 @@ class MongoTaskStoreTest {
 
   @Test
   void keeperCheckpointsAreSavedOverAndLoadedByName() throws Exception {
-    KeeperCheckpoints checkpoints = store.keeperCheckpoints();
+    KeeperCheckpoints checkpoints = stores.keeperCheckpoints();
     assertNull(await(checkpoints.load("billing")));
     Instant at = Instant.parse("2030-01-01T09:00:00.123Z");
     await(checkpoints.save(new KeeperCheckpoint("billing", List.of("email"), new ResultPosition(at, "g1"), null)));
