@@ -4,7 +4,7 @@ import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.KeeperCheckpoint;
 import io.tef.core.store.KeeperCheckpoints;
 
-import io.tef.core.store.embedded.EmbeddedStore;
+import io.tef.store.embedded.EmbeddedStore;
 import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.protocol.task.TaskDefaults;
