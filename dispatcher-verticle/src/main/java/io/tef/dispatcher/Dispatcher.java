@@ -1010,6 +1010,11 @@ final class Dispatcher {
         .put("waiting", waiting.size()).put("workers", workers.size());
   }
 
+  /** Task writes the store refused by its attempt fence (each one logged); read by tests until metrics come. */
+  long refusedStoreWrites() {
+    return writer.refused();
+  }
+
   Future<Void> drain() {
     gate.stop();
     waiting.values().forEach(vertx::cancelTimer);

@@ -1,6 +1,7 @@
 package io.tef.core.store.mongo;
 
 import io.tef.core.store.InsertOutcome;
+import io.tef.core.store.SaveOutcome;
 import io.tef.core.store.TaskStore;
 
 import io.tef.protocol.task.ResultPosition;
@@ -66,10 +67,29 @@ public final class MongoTaskStore implements TaskStore {
         .map(doc -> doc == null ? null : TaskJson.fromDocument(doc));
   }
 
+  /**
+   * One replace filtered by {@code _id} and the fence of {@link TaskStore#save}, so the check and
+   * the write are one step in the store; nothing matched: refused, and the stored task is read
+   * back to say why (the rare path).
+   */
   @Override
-  public Future<Void> save(Task task) {
-    return client.replaceDocuments(COLLECTION, new JsonObject().put("_id", task.guid()), TaskJson.toDocument(task))
-        .mapEmpty();
+  public Future<SaveOutcome> save(Task task) {
+    return client.replaceDocuments(COLLECTION, fence(task), TaskJson.toDocument(task))
+        .compose(r -> r != null && r.getDocMatched() > 0
+            ? Future.succeededFuture(SaveOutcome.WRITTEN)
+            : find(task.guid()).map(SaveOutcome::refused));
+  }
+
+  /** {@code _id} and: a lower stored attempt, or the same one not ended (any ended one, for a queued write). */
+  static JsonObject fence(Task task) {
+    JsonObject filter = new JsonObject().put("_id", task.guid());
+    if (task.state() == TaskState.QUEUED) {
+      return filter.put("attempt", new JsonObject().put("$lte", task.attempt()));
+    }
+    JsonArray terminal = new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList());
+    return filter.put("$or", new JsonArray()
+        .add(new JsonObject().put("attempt", new JsonObject().put("$lt", task.attempt())))
+        .add(new JsonObject().put("attempt", task.attempt()).put("state", new JsonObject().put("$nin", terminal))));
   }
 
   @Override
