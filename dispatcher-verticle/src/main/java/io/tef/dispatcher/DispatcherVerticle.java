@@ -58,6 +58,7 @@ public final class DispatcherVerticle extends VerticleBase {
               }
             }).completion())))
         .compose(v -> new KeeperService(store, stores.keeperCheckpoints()).register(vertx))
+        .compose(v -> new TaskQueries(store).register(vertx))
         .compose(v -> learnLiveWorkers())
         .onSuccess(v -> dispatcher.announce())
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
