@@ -3,7 +3,7 @@ package io.tef.bench;
 import io.tef.protocol.Addresses;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.store.MongoTaskStore;
+import io.tef.core.store.mongo.MongoTaskStore;
 import io.tef.node.TefNode;
 import io.tef.worker.TefWorker;
 import io.vertx.core.Future;

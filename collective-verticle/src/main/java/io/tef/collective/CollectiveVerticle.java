@@ -10,7 +10,7 @@ import io.tef.protocol.worker.WorkerQuery;
 import io.tef.protocol.worker.WorkerRegistration;
 import io.tef.protocol.worker.WorkerStateEvent;
 import io.tef.protocol.worker.WorkerStatus;
-import io.tef.core.store.MongoTaskStore;
+import io.tef.core.store.mongo.MongoStores;
 import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,7 +62,8 @@ public final class CollectiveVerticle extends VerticleBase {
   /** Watchers being probed (are they still there?), one probe at a time each. */
   private final Set<String> probing = new HashSet<>();
   private HeartbeatMonitor monitor;
-  private MongoTaskStore store;
+  /** The collection the collective owns: workers. */
+  private MongoStores stores;
   private RecordWriter writer;
   private long keepOfflineNanos;
   /** collective.ping_interval_ms: the interval of a worker that announces none. */
@@ -78,10 +79,10 @@ public final class CollectiveVerticle extends VerticleBase {
     amqpPingMs = config.amqp().workerPingIntervalMs();
     monitor = new HeartbeatMonitor(ping);
     keepOfflineNanos = TimeUnit.MILLISECONDS.toNanos(config.collective().keepOfflineMs());
-    store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    writer = new RecordWriter(vertx, store.workerRecords(), config.collective().recordWriteIntervalMs());
+    stores = MongoStores.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    writer = new RecordWriter(vertx, stores.workerRecords(), config.collective().recordWriteIntervalMs());
     // Records first: a registration handled before them would be overwritten by its old record.
-    return store.workerRecords().all().compose(docs -> {
+    return stores.workerRecords().all().compose(docs -> {
       for (JsonObject doc : docs) {
         try {
           WorkerEntry e = WorkerEntry.fromDocument(doc);
@@ -112,7 +113,7 @@ public final class CollectiveVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Changes waiting for their write interval are written before the store client closes.
-    return writer.flush(workers.values()).eventually(() -> store.close());
+    return writer.flush(workers.values()).eventually(() -> stores.close());
   }
 
   /** Changes other collectives and the registry published; this collective's own are skipped (it applied them). */

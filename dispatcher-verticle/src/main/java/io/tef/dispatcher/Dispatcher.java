@@ -4,7 +4,6 @@ import io.tef.core.config.TefConfig;
 import io.tef.core.resource.ResourceDefinition;
 import io.tef.core.store.LeaseStore;
 import io.tef.core.store.ResourceStore;
-import io.tef.core.store.TaskDefinitionStore;
 import io.tef.core.store.TaskStore;
 import io.tef.core.task.Task;
 import io.tef.protocol.DispatcherState;
@@ -33,7 +32,7 @@ final class Dispatcher {
   private final Vertx vertx;
   private final String instance;
   private final List<ResourceDefinition> configuredResources;
-  private final TaskDefinitionStore taskTypes;
+  private final TaskTypeDefaults.Source taskTypes;
   private final TaskTypeDefaults defaults;
   private final StoreWriter writer;
   private final WorkerPool workers = new WorkerPool();
@@ -57,7 +56,7 @@ final class Dispatcher {
   private final Intake intake;
   private final Resources resources;
 
-  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resourceStore, LeaseStore leases, TaskDefinitionStore taskTypes,
+  Dispatcher(Vertx vertx, TaskStore store, ResourceStore resourceStore, LeaseStore leases, TaskTypeDefaults.Source taskTypes,
              TefConfig config, Clock clock) {
     this.vertx = vertx;
     this.taskTypes = taskTypes;
@@ -255,6 +254,11 @@ final class Dispatcher {
   JsonObject stats() {
     return new JsonObject().put("state", state.wire()).put("live", live.size()).put("queued", live.queue().size())
         .put("waiting", live.armedCount(LiveTasks.Timer.RUN_AT)).put("workers", workers.size());
+  }
+
+  /** Task writes the store refused by its attempt fence (each one logged); read by tests until metrics come. */
+  long refusedStoreWrites() {
+    return writer.refused();
   }
 
   Future<Void> drain() {

@@ -8,10 +8,8 @@ import io.tef.protocol.Replies;
 import io.tef.protocol.DispatcherState;
 import io.tef.protocol.worker.TaskReport;
 import io.tef.protocol.worker.WorkerPresence;
-import io.tef.core.store.MongoTaskStore;
-import io.tef.core.store.LeaseStore;
-import io.tef.core.store.ResourceStore;
-import io.tef.core.store.TaskDefinitionStore;
+import io.tef.core.store.mongo.MongoStores;
+import io.tef.core.store.mongo.MongoTaskStore;
 import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,20 +26,18 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
 
+  /** The collections the dispatcher owns: tasks, resources, resource_holds, dispatchers, takeovers, keepers. */
+  private MongoStores stores;
   private MongoTaskStore store;
-  private ResourceStore resources;
-  private LeaseStore leases;
-  private TaskDefinitionStore taskTypes;
   private Dispatcher dispatcher;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
-    store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    resources = ResourceStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    leases = LeaseStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    taskTypes = TaskDefinitionStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    dispatcher = new Dispatcher(vertx, store, resources, leases, taskTypes, config, Clock.systemUTC());
+    stores = MongoStores.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    store = stores.tasks();
+    // Task definitions are the registry's: asked for over the event bus, kept up to date by its events.
+    dispatcher = new Dispatcher(vertx, store, stores.resources(), stores.leases(), new RegistryTaskTypes(vertx), config, Clock.systemUTC());
     return store.start()
         .compose(v -> dispatcher.recover())
         .compose(v -> Future.all(java.util.List.of(
@@ -61,7 +57,8 @@ public final class DispatcherVerticle extends VerticleBase {
                 LOG.warn("Ignored a bad worker presence message {}: {}", m.body(), e.getMessage());
               }
             }).completion())))
-        .compose(v -> new KeeperService(store, store.keeperCheckpoints()).register(vertx))
+        .compose(v -> new KeeperService(store, stores.keeperCheckpoints()).register(vertx))
+        .compose(v -> new TaskQueries(store).register(vertx))
         .compose(v -> learnLiveWorkers())
         .onSuccess(v -> dispatcher.announce())
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
@@ -141,7 +138,6 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return dispatcher.drain().otherwiseEmpty().eventually(() -> resources.close()).eventually(() -> leases.close()).eventually(() -> taskTypes.close())
-        .eventually(() -> store.close());
+    return dispatcher.drain().otherwiseEmpty().eventually(() -> stores.close());
   }
 }

@@ -8,11 +8,14 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes task states to the store in the order they happened. Writes of one task are chained,
  * so a late "dispatched" write can never land over "completed"; writes of different tasks run
- * side by side.
+ * side by side. The store fences each write by the attempt too ({@link TaskStore#save}): a write
+ * the store refuses (it holds a newer attempt, or the same one ended) is logged and counted,
+ * never forced.
  */
 final class StoreWriter {
 
@@ -20,6 +23,7 @@ final class StoreWriter {
 
   private final TaskStore store;
   private final Map<String, Future<Void>> tails = new HashMap<>();
+  private final AtomicLong refused = new AtomicLong();
 
   StoreWriter(TaskStore store) {
     this.store = store;
@@ -29,7 +33,20 @@ final class StoreWriter {
   Future<Void> save(Task task) {
     String guid = task.guid();
     Future<Void> previous = tails.getOrDefault(guid, Future.succeededFuture());
-    Future<Void> next = previous.transform(ignored -> store.save(task));
+    Future<Void> next = previous.transform(ignored -> store.save(task)).map(outcome -> {
+      if (!outcome.written()) {
+        long n = refused.incrementAndGet();
+        Task stored = outcome.stored();
+        if (stored == null) {
+          LOG.warn("The store refused the write of task {} ({} at attempt {}): it holds no such task; nothing written ({} refused so far)",
+              guid, task.state().wire(), task.attempt(), n);
+        } else {
+          LOG.warn("The store refused the write of task {} ({} at attempt {}): it holds {} at attempt {} (owner {}); nothing written ({} refused so far)",
+              guid, task.state().wire(), task.attempt(), stored.state().wire(), stored.attempt(), stored.owner(), n);
+        }
+      }
+      return null;
+    });
     tails.put(guid, next);
     next.onComplete(ar -> {
       if (ar.failed()) {
@@ -40,6 +57,11 @@ final class StoreWriter {
       }
     });
     return next;
+  }
+
+  /** How many writes the store refused by its attempt fence since this writer was made. */
+  long refused() {
+    return refused.get();
   }
 
   /** Completes when every write started so far has finished. */

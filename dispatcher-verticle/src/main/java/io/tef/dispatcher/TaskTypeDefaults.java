@@ -1,12 +1,12 @@
 package io.tef.dispatcher;
 
-import io.tef.core.store.TaskDefinitionStore;
 import io.tef.protocol.task.TaskDefaults;
 import io.tef.core.task.TaskDefinition;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,11 +18,16 @@ final class TaskTypeDefaults {
   private final TaskDefaults fallback;
   private final Map<String, TaskDefinition> byType = new HashMap<>();
 
+  /** Where the definitions come from when the dispatcher starts (the registry, which owns them). */
+  interface Source {
+    Future<List<TaskDefinition>> all();
+  }
+
   TaskTypeDefaults(TaskDefaults fallback) {
     this.fallback = fallback;
   }
 
-  Future<Void> load(TaskDefinitionStore store) {
+  Future<Void> load(Source store) {
     return store.all().map(all -> {
       all.forEach(d -> byType.put(d.id(), d));
       return null;

@@ -3,8 +3,6 @@ package io.tef.gateway;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.store.MongoTaskStore;
-import io.tef.core.store.TaskerStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -13,31 +11,28 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The REST door. Translates HTTP to the same core messages the event bus carries. */
+/** The REST door. Translates HTTP to the same core messages the event bus carries; it opens no store client. */
 public final class HttpGatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
 
-  private MongoTaskStore store;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
-    store = MongoTaskStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     Router router = Router.router(vertx);
     JsonResponses.install(router, new io.tef.protocol.json.StrictJson(config.limits().json()));
-    router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx, store));
-    new TaskRoutes(vertx, store, config.restBodyLimit()).mount(router);
+    router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx));
+    new TaskRoutes(vertx, config.restBodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
-    new SuiteRoutes(vertx, store).mount(router);
+    new SuiteRoutes(vertx).mount(router);
     CatalogRoutes.resources(vertx).mount(router);
     CatalogRoutes.taskTypes(vertx).mount(router);
     new ClusterRoutes(vertx).mount(router);
     new WorkerRoutes(vertx).mount(router);
     new WokmanagerRoutes(vertx, config.auth()).mount(router);
-    new TaskerRoutes(vertx, config.tasker(), TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()),
-        config.restBodyLimit()).mount(router);
+    new TaskerRoutes(vertx, config.tasker(), config.restBodyLimit()).mount(router);
     Methods.install(router);
     // No h2c upgrade: TEF speaks HTTP/1.1, and the upgrade path answers refusals in plain text before any route.
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
@@ -55,7 +50,6 @@ public final class HttpGatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> store.close());
+    return server == null ? Future.succeededFuture() : server.close();
   }
 }

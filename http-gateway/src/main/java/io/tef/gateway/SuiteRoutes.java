@@ -2,11 +2,9 @@ package io.tef.gateway;
 
 import io.tef.protocol.Addresses;
 import io.tef.protocol.DispatcherControl;
-import io.tef.core.store.TaskStore;
-import io.tef.core.task.TaskJson;
-import io.tef.core.task.TaskQuery;
+import io.tef.protocol.Replies;
+import io.tef.protocol.task.TasksQuery;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,11 +13,8 @@ import io.vertx.ext.web.RoutingContext;
 final class SuiteRoutes {
 
   private final Vertx vertx;
-  private final TaskStore store;
-
-  SuiteRoutes(Vertx vertx, TaskStore store) {
+  SuiteRoutes(Vertx vertx) {
     this.vertx = vertx;
-    this.store = store;
   }
 
   void mount(Router router) {
@@ -31,20 +26,14 @@ final class SuiteRoutes {
 
   private void show(RoutingContext ctx) {
     String suite = ctx.pathParam("suite");
-    store.countByState(suite).compose(counts -> store.list(new TaskQuery(null, null, suite, TaskQuery.MAX_LIMIT)).map(tasks -> {
-      JsonObject byState = new JsonObject();
-      counts.forEach(byState::put);
-      JsonArray list = new JsonArray();
-      tasks.forEach(t -> list.add(TaskJson.toView(t)));
-      return new JsonObject().put("suite_guid", suite).put("total", counts.values().stream().mapToLong(Long::longValue).sum())
-          .put("counts", byState).put("tasks", list);
-    })).onSuccess(body -> {
+    // The counts and tasks come from the dispatcher, the owner of the tasks.
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_QUERY, TasksQuery.suite(suite).toJson()).map(reply -> reply.body()).onSuccess(body -> {
       if (body.getLong("total") == 0) {
         JsonResponses.send(ctx, 404, io.tef.protocol.ErrorBody.of("no tasks in suite '" + suite + "'", "suite_guid"));
       } else {
         JsonResponses.send(ctx, 200, body);
       }
-    }).onFailure(ctx::fail);
+    }).onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
   }
 
   private void control(RoutingContext ctx, DispatcherControl type) {

@@ -2,27 +2,23 @@ package io.tef.gateway;
 
 import io.tef.protocol.Addresses;
 import io.tef.protocol.Replies;
-import io.tef.core.store.TaskStore;
 import io.tef.protocol.ErrorBody;
-import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
+import io.tef.protocol.task.TasksQuery;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** {@code /api/tasks}: submit, look up, list. */
+/** {@code /api/tasks}: submit, look up, list; the stored tasks are asked of their owner, the dispatcher ({@code tef.tasks.query}). */
 final class TaskRoutes {
 
   private final Vertx vertx;
-  private final TaskStore store;
   private final long bodyLimit;
 
-  TaskRoutes(Vertx vertx, TaskStore store, long bodyLimit) {
+  TaskRoutes(Vertx vertx, long bodyLimit) {
     this.vertx = vertx;
-    this.store = store;
     this.bodyLimit = bodyLimit;
   }
 
@@ -48,26 +44,24 @@ final class TaskRoutes {
 
   private void get(RoutingContext ctx) {
     String guid = ctx.pathParam("guid");
-    store.find(guid)
-        .onSuccess(task -> {
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_QUERY, TasksQuery.get(guid).toJson())
+        .onSuccess(reply -> {
+          JsonObject task = reply.body().getJsonObject("task");
           if (task == null) {
             JsonResponses.send(ctx, 404, ErrorBody.of("no task with guid '" + guid + "'", "guid"));
           } else {
-            JsonResponses.send(ctx, 200, TaskJson.toView(task));
+            JsonResponses.send(ctx, 200, task);
           }
         })
-        .onFailure(ctx::fail);
+        .onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
   }
 
   private void list(RoutingContext ctx) {
     TaskQuery query = TaskQuery.parse(ctx.queryParams().get("state"), ctx.queryParams().get("task_type"),
         ctx.queryParams().get("suite_guid"), ctx.queryParams().get("limit"));
-    store.list(query)
-        .onSuccess(tasks -> {
-          JsonArray out = new JsonArray();
-          tasks.forEach(t -> out.add(TaskJson.toView(t)));
-          JsonResponses.send(ctx, 200, new JsonObject().put("count", out.size()).put("tasks", out));
-        })
-        .onFailure(ctx::fail);
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_QUERY,
+            TasksQuery.list(query.state(), query.taskType(), query.suiteGuid(), query.limit()).toJson())
+        .onSuccess(reply -> JsonResponses.send(ctx, 200, reply.body()))
+        .onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
   }
 }

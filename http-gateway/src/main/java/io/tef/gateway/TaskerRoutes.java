@@ -3,9 +3,6 @@ package io.tef.gateway;
 import io.tef.protocol.Addresses;
 import io.tef.core.config.TefConfig;
 import io.tef.protocol.Replies;
-import io.tef.core.store.TaskerStore;
-import io.tef.protocol.ErrorBody;
-import io.tef.protocol.ValidationException;
 import io.tef.core.tasker.TaskerRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -18,19 +15,18 @@ import io.vertx.ext.web.handler.BodyHandler;
  * tasker's REST API, one pair of routes per configured type (and only those):
  * {@code POST /<type>} publishes a task to the type's endpoints through the bridge
  * ({@code tef.tasker.submit}) and answers with the task; {@code GET /<type>/<id>} (the task's id
- * or the customer's identifier) answers {@code {"task", "taskResponseList"}} from the store.
+ * or the customer's identifier) answers {@code {"task", "taskResponseList"}}, asked of the bridge
+ * ({@code tef.tasker.query}), the owner of tasker's records.
  */
 final class TaskerRoutes {
 
   private final Vertx vertx;
   private final TefConfig.Tasker config;
-  private final TaskerStore store;
   private final long bodyLimit;
 
-  TaskerRoutes(Vertx vertx, TefConfig.Tasker config, TaskerStore store, long bodyLimit) {
+  TaskerRoutes(Vertx vertx, TefConfig.Tasker config, long bodyLimit) {
     this.vertx = vertx;
     this.config = config;
-    this.store = store;
     this.bodyLimit = bodyLimit;
   }
 
@@ -57,18 +53,8 @@ final class TaskerRoutes {
 
   private void get(RoutingContext ctx, String type) {
     String id = ctx.pathParam("id");
-    store.findTask(type, id)
-        .compose(task -> {
-          if (task == null) {
-            throw new ValidationException(404, "id", "no " + type + " task with id or identifier " + id);
-          }
-          return store.responses(task).map(responses -> {
-            task.remove("responders");
-            return new JsonObject().put("task", task).put("taskResponseList", responses);
-          });
-        })
-        .onSuccess(body -> JsonResponses.send(ctx, 200, body))
-        .onFailure(err -> JsonResponses.send(ctx, err instanceof ValidationException v ? v.status() : 500,
-            err instanceof ValidationException v ? v.toJson() : ErrorBody.of("the store did not answer: " + err.getMessage(), null)));
+    vertx.eventBus().<JsonObject>request(Addresses.TASKER_QUERY, new JsonObject().put("type", type).put("id", id))
+        .onSuccess(reply -> JsonResponses.send(ctx, 200, reply.body()))
+        .onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
   }
 }

@@ -3,7 +3,7 @@ package io.tef.node;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.store.embedded.EmbeddedStore;
+import io.tef.store.embedded.EmbeddedStore;
 import io.tef.worker.BuiltInHandlers;
 import io.tef.worker.TefWorker;
 import io.vertx.core.DeploymentOptions;

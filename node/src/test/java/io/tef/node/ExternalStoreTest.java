@@ -1,7 +1,7 @@
 package io.tef.node;
 
-import io.tef.core.store.embedded.EmbeddedStore;
-import io.tef.core.store.MongoTaskStore;
+import io.tef.store.embedded.EmbeddedStore;
+import io.tef.core.store.mongo.MongoTaskStore;
 import io.tef.core.task.Task;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.tef.node;
 
 import io.tef.core.store.DispatcherLease;
 import io.tef.core.store.LeaseStore;
+import io.tef.core.store.mongo.MongoStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,8 @@ class HaTest {
   @Test
   void aDeadNodesDispatcherIsDeployedAgainOnTheSurvivor() throws Exception {
     TefNode a = TestNodes.start(dataA, Map.of("cluster.enabled", true, "cluster.host", "127.0.0.1", "cluster.ha", true, "node.name", "node-a"));
-    LeaseStore leases = LeaseStore.shared(a.vertx(), a.config().mongo().connectionString(), a.config().mongo().database());
+    MongoStores stores = MongoStores.shared(a.vertx(), a.config().mongo().connectionString(), a.config().mongo().database());
+    LeaseStore leases = stores.leases();
     try (NodeProcess b = NodeProcess.start(dataB, "--cluster", "--cluster-host", "127.0.0.1", "--ha", "--name", "node-b",
         "--roles", "dispatcher,collective,registry,gateway", "--store-url", a.config().mongo().connectionString())) {
       b.awaitReady();
@@ -37,7 +39,7 @@ class HaTest {
           "B's dispatcher running again in A's process");
       System.out.println("HA: node-b's dispatcher runs again in node-a as " + moved.instance());
     } finally {
-      await(leases.close());
+      await(stores.close());
       a.close();
     }
   }

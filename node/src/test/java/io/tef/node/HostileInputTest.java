@@ -1,8 +1,8 @@
 package io.tef.node;
 
 import io.tef.protocol.Addresses;
-import io.tef.core.store.MongoTaskStore;
-import io.tef.core.store.embedded.EmbeddedStore;
+import io.tef.core.store.mongo.MongoTaskStore;
+import io.tef.store.embedded.EmbeddedStore;
 import io.tef.protocol.task.Repeat;
 import io.tef.core.task.Task;
 import io.tef.protocol.task.TaskDefaults;

@@ -13,6 +13,11 @@ public final class Addresses {
   /** Cancel a task by guid: {@code {"guid": ...}}; the reply is the cancelled task. */
   public static final String TASKS_CANCEL = "tef.tasks.cancel";
   /**
+   * Reads of stored tasks for the doors (get one, list, a suite's counts, a store ping): a
+   * {@link io.tef.protocol.task.TasksQuery}, served by the dispatchers, which own the tasks.
+   */
+  public static final String TASKS_QUERY = "tef.tasks.query";
+  /**
    * Dispatcher control messages, TEF's shape: {@code {"type": "set_state", "data": "paused"}}
    * answered {@code {"response": "paused"}}; {@code {"type": "get_state"}}.
    */
@@ -108,6 +113,12 @@ public final class Addresses {
    * {@code {"task_id", "endpoint", "status": "CREATED"|"FINISHED", "payload", "errnr", "errmsg"}}.
    */
   public static final String TASKER_RESPONSES = "tef.tasker.responses";
+  /**
+   * A tasker task as REST shows it: {@code {"type", "id"}} (the task's id or the customer's
+   * identifier) answered {@code {"task", "taskResponseList"}}; 404 when there is none. Served by
+   * the AMQP bridge, the owner of tasker's records.
+   */
+  public static final String TASKER_QUERY = "tef.tasker.query";
   /** Published once a tasker response is stored: {@code {"task_id", "endpoint", "status"}}. */
   public static final String EVENTS_TASKER = "tef.events.tasker";
 

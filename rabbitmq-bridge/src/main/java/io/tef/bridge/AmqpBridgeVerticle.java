@@ -5,7 +5,7 @@ import io.tef.protocol.AmqpNames;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.core.store.TaskerStore;
+import io.tef.core.store.mongo.MongoStores;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +26,7 @@ public final class AmqpBridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpBridgeVerticle.class);
 
   private BrokerConnection broker;
+  private MongoStores stores;
 
   @Override
   public Future<?> start() {
@@ -37,13 +38,15 @@ public final class AmqpBridgeVerticle extends VerticleBase {
     var state = vertx.sharedData().<String, Object>getLocalMap(NodeInfo.MAP);
     state.put(NodeInfo.AMQP_STATE, "down");
 
+    // The collections the AMQP door owns: tasker_tasks and tasker_responses.
+    stores = MongoStores.shared(vertx, config.mongo().connectionString(), config.mongo().database());
     broker = new BrokerConnection(vertx, address, amqp.reconnectMaxMs(), "tef-" + config.node().name());
     Settler settler = new Settler(vertx, broker, names, amqp.requeueDelayMs(), new io.tef.protocol.json.StrictJson(config.limits().json()));
     AmqpWorkers workers = new AmqpWorkers(vertx, broker, settler, names, amqp.prefetch(), config.dispatcher().dispatchTimeoutMs());
     ManagerInbox inbox = new ManagerInbox(vertx, settler, workers);
     KeeperFeed keepers = new KeeperFeed(vertx, broker, names, amqp);
     TaskerFanout tasker = new TaskerFanout(vertx, broker, settler, names, config.tasker(),
-        TaskerStore.shared(vertx, config.mongo().connectionString(), config.mongo().database()));
+        stores.tasker());
 
     broker.onConnect(b -> {
       List<Future<Void>> steps = new ArrayList<>();
@@ -83,6 +86,7 @@ public final class AmqpBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.sharedData().getLocalMap(NodeInfo.MAP).remove(NodeInfo.AMQP_STATE);
-    return broker == null ? Future.succeededFuture() : broker.stop();
+    Future<Void> stopped = broker == null ? Future.succeededFuture() : broker.stop();
+    return stores == null ? stopped : stopped.eventually(() -> stores.close());
   }
 }

@@ -81,6 +81,7 @@ final class TaskerFanout {
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<Object>consumer(Addresses.TASKER_SUBMIT, this::onSubmit).completion(),
+        bus.<Object>consumer(Addresses.TASKER_QUERY, m -> Replies.answer(m, body -> query(io.tef.protocol.Fields.object(body)))).completion(),
         bus.<Object>consumer(Addresses.TASKER_RESPONSES, this::onBusResponse).completion(),
         bus.<JsonObject>consumer(Addresses.EVENTS_TASKER, m -> onAnswered(m.body())).completion())).mapEmpty();
   }
@@ -94,6 +95,24 @@ final class TaskerFanout {
     config.taskTypes().forEach(t -> all.add(broker.fanoutExchange(AmqpNames.taskerExchange(t))));
     all.add(broker.durableQueue(names.taskerResponses()));
     return Future.all(all).compose(v -> broker.consume(names.taskerResponses(), 50, this::onAmqpResponse));
+  }
+
+  /** {@link Addresses#TASKER_QUERY}: a task and its responses, for the REST door (this bridge owns tasker's records). */
+  Future<JsonObject> query(JsonObject message) {
+    String type = io.tef.protocol.Fields.requireString(message, "type");
+    String id = io.tef.protocol.Fields.requireString(message, "id");
+    return store.findTask(type, id)
+        .compose(task -> {
+          if (task == null) {
+            throw new ValidationException(404, "id", "no " + type + " task with id or identifier " + id);
+          }
+          return store.responses(task).map(responses -> {
+            task.remove("responders");
+            return new JsonObject().put("task", task).put("taskResponseList", responses);
+          });
+        })
+        .recover(err -> Future.failedFuture(err instanceof ValidationException ? err
+            : new ValidationException(500, null, "the store did not answer: " + err.getMessage())));
   }
 
   private void onSubmit(Message<Object> m) {

@@ -6,7 +6,7 @@ import io.tef.core.config.TefConfig;
 import io.tef.protocol.Fields;
 import io.tef.protocol.Replies;
 import io.tef.protocol.worker.WorkerRegistration;
-import io.tef.core.store.TaskDefinitionStore;
+import io.tef.core.store.mongo.MongoStores;
 import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,15 +37,16 @@ public final class RegistryVerticle extends VerticleBase {
   /** Names held by a TEF worker that named no instance in its status (the collective made one up). */
   private final java.util.Set<String> unnamed = new java.util.HashSet<>();
   private long pingIntervalMs;
-  private TaskDefinitionStore definitions;
+  /** The collection the registry owns: task_types. */
+  private MongoStores stores;
   private TaskCatalog catalog;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
     pingIntervalMs = config.collective().pingIntervalMs();
-    definitions = TaskDefinitionStore.shared(vertx, config.mongo().connectionString(), config.mongo().database());
-    catalog = new TaskCatalog(vertx, definitions, config.registry().autoDefine());
+    stores = MongoStores.shared(vertx, config.mongo().connectionString(), config.mongo().database());
+    catalog = new TaskCatalog(vertx, stores.taskDefinitions(), config.registry().autoDefine());
     return catalog.start(config.taskDefinitions()).compose(v -> Future.all(
         vertx.eventBus().<Object>consumer(Addresses.REGISTRY_REGISTER, this::onRegister).completion(),
         vertx.eventBus().<Object>consumer(Addresses.REGISTRY_CLAIM, this::onClaim).completion(),
@@ -56,7 +57,7 @@ public final class RegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return definitions.close();
+    return stores.close();
   }
 
   private void onRegister(Message<Object> m) {

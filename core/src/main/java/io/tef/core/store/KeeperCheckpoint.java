@@ -50,28 +50,4 @@ public record KeeperCheckpoint(String keeper, List<String> taskTypes, ResultPosi
     }
     return new KeeperCheckpoint(keeper, types, ResultsQuery.position(json, ""), null);
   }
-
-  JsonObject toDocument() {
-    return new JsonObject()
-        .put("_id", keeper)
-        .put("taskTypes", new JsonArray(new ArrayList<>(taskTypes)))
-        .put("lastFinishedAt", new JsonObject().put("$date", position.finishedAt().toString()))
-        .put("lastGuid", position.guid())
-        .put("updatedAt", new JsonObject().put("$date", updatedAt.toString()));
-  }
-
-  static KeeperCheckpoint fromDocument(JsonObject d) {
-    List<String> types = new ArrayList<>();
-    JsonArray a = d.getJsonArray("taskTypes");
-    if (a != null) {
-      a.forEach(o -> types.add(String.valueOf(o)));
-    }
-    return new KeeperCheckpoint(d.getString("_id"), types,
-        new ResultPosition(date(d.getValue("lastFinishedAt")), d.getString("lastGuid")), date(d.getValue("updatedAt")));
-  }
-
-  private static Instant date(Object v) {
-    Object d = v instanceof JsonObject o ? o.getValue("$date") : v;
-    return d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse(String.valueOf(d));
-  }
 }

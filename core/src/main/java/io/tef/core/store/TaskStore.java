@@ -22,8 +22,21 @@ public interface TaskStore {
   /** The task with this guid, or null. */
   Future<Task> find(String guid);
 
-  /** Writes the whole task over the stored one with the same guid. */
-  Future<Void> save(Task task);
+  /**
+   * Writes the whole task over the stored one with the same guid, fenced by the attempt: the
+   * write lands only when the stored task is not ahead of it, so a dispatcher whose knowledge of a
+   * task is stale (it was taken over, its write came late) cannot undo a newer attempt.
+   * <ul>
+   *   <li>The stored attempt is lower: written. A "dispatched" write raises the attempt by one,
+   *       so its stored predecessor is one less (or more, after an earlier write was lost).</li>
+   *   <li>The same attempt: written unless the stored task has ended (completed, failed,
+   *       cancelled); over an ended one only a queued write lands, a keyed resubmission reviving
+   *       it (itself decided by a takeover insert, see {@code redefined}).</li>
+   *   <li>The stored attempt is higher: refused.</li>
+   * </ul>
+   * A refused write writes nothing; the outcome says so and carries the stored task.
+   */
+  Future<SaveOutcome> save(Task task);
 
   /** Newest first, filtered. */
   Future<List<Task>> list(TaskQuery query);

@@ -1,4 +1,8 @@
-package io.tef.core.store;
+package io.tef.core.store.mongo;
+
+import io.tef.core.store.InsertOutcome;
+import io.tef.core.store.SaveOutcome;
+import io.tef.core.store.TaskStore;
 
 import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
@@ -20,25 +24,16 @@ import java.util.List;
 public final class MongoTaskStore implements TaskStore {
 
   public static final String COLLECTION = "tasks";
-  private static final int DUPLICATE_KEY = 11000;
 
   private final MongoClient client;
 
-  public MongoTaskStore(MongoClient client) {
+  MongoTaskStore(MongoClient client) {
     this.client = client;
   }
 
-  /** A client shared by every verticle of this Vert.x instance that names the same store. */
+  /** Tasks alone on a client of their own (tools and tests); a verticle goes through {@link MongoStores}. */
   public static MongoTaskStore shared(Vertx vertx, String connectionString, String database) {
-    return new MongoTaskStore(sharedClient(vertx, connectionString, database));
-  }
-
-  /** One pool per store per Vert.x instance, whoever asks for it. */
-  static MongoClient sharedClient(Vertx vertx, String connectionString, String database) {
-    JsonObject cfg = new JsonObject()
-        .put("connection_string", connectionString)
-        .put("db_name", database);
-    return MongoClient.createShared(vertx, cfg, "tef-store:" + connectionString + "/" + database);
+    return new MongoTaskStore(MongoStores.sharedClient(vertx, connectionString, database));
   }
 
   @Override
@@ -61,7 +56,7 @@ public final class MongoTaskStore implements TaskStore {
   public Future<InsertOutcome> insert(Task task) {
     return client.insert(COLLECTION, TaskJson.toDocument(task))
         .map(id -> new InsertOutcome(task, true))
-        .recover(err -> isDuplicateKey(err)
+        .recover(err -> MongoStores.isDuplicateKey(err)
             ? find(task.guid()).map(existing -> new InsertOutcome(existing, false))
             : Future.failedFuture(err));
   }
@@ -72,10 +67,29 @@ public final class MongoTaskStore implements TaskStore {
         .map(doc -> doc == null ? null : TaskJson.fromDocument(doc));
   }
 
+  /**
+   * One replace filtered by {@code _id} and the fence of {@link TaskStore#save}, so the check and
+   * the write are one step in the store; nothing matched: refused, and the stored task is read
+   * back to say why (the rare path).
+   */
   @Override
-  public Future<Void> save(Task task) {
-    return client.replaceDocuments(COLLECTION, new JsonObject().put("_id", task.guid()), TaskJson.toDocument(task))
-        .mapEmpty();
+  public Future<SaveOutcome> save(Task task) {
+    return client.replaceDocuments(COLLECTION, fence(task), TaskJson.toDocument(task))
+        .compose(r -> r != null && r.getDocMatched() > 0
+            ? Future.succeededFuture(SaveOutcome.WRITTEN)
+            : find(task.guid()).map(SaveOutcome::refused));
+  }
+
+  /** {@code _id} and: a lower stored attempt, or the same one not ended (any ended one, for a queued write). */
+  static JsonObject fence(Task task) {
+    JsonObject filter = new JsonObject().put("_id", task.guid());
+    if (task.state() == TaskState.QUEUED) {
+      return filter.put("attempt", new JsonObject().put("$lte", task.attempt()));
+    }
+    JsonArray terminal = new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList());
+    return filter.put("$or", new JsonArray()
+        .add(new JsonObject().put("attempt", new JsonObject().put("$lt", task.attempt())))
+        .add(new JsonObject().put("attempt", task.attempt()).put("state", new JsonObject().put("$nin", terminal))));
   }
 
   @Override
@@ -130,16 +144,6 @@ public final class MongoTaskStore implements TaskStore {
         .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
   }
 
-  /** Keeper checkpoints, through the same client. */
-  public KeeperCheckpoints keeperCheckpoints() {
-    return new KeeperCheckpoints(client);
-  }
-
-  /** Worker records (the collective's), through the same client. */
-  public WorkerRecords workerRecords() {
-    return new WorkerRecords(client);
-  }
-
   @Override
   public Future<List<Task>> unfinished() {
     JsonArray live = new JsonArray(Arrays.stream(TaskState.values()).filter(s -> !s.terminal()).map(TaskState::wire).toList());
@@ -150,17 +154,5 @@ public final class MongoTaskStore implements TaskStore {
   @Override
   public Future<Void> close() {
     return client.close();
-  }
-
-  static boolean isDuplicateKey(Throwable err) {
-    for (Throwable t = err; t != null; t = t.getCause()) {
-      if (t instanceof com.mongodb.MongoException m && m.getCode() == DUPLICATE_KEY) {
-        return true;
-      }
-      if (t.getMessage() != null && t.getMessage().contains("E11000")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

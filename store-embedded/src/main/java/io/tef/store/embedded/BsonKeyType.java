@@ -1,4 +1,4 @@
-package io.tef.core.store.embedded;
+package io.tef.store.embedded;
 
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;

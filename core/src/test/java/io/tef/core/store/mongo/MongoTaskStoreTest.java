@@ -1,6 +1,11 @@
-package io.tef.core.store;
+package io.tef.core.store.mongo;
 
-import io.tef.core.store.embedded.EmbeddedStore;
+import io.tef.core.store.InsertOutcome;
+import io.tef.core.store.KeeperCheckpoint;
+import io.tef.core.store.KeeperCheckpoints;
+import io.tef.core.store.SaveOutcome;
+
+import io.tef.store.embedded.EmbeddedStore;
 import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.protocol.task.TaskDefaults;
@@ -35,12 +40,14 @@ class MongoTaskStoreTest {
   @TempDir
   Path dataDir;
   private EmbeddedStore embedded;
+  private MongoStores stores;
   private MongoTaskStore store;
 
   @BeforeEach
   void open(Vertx vertx) throws Exception {
     embedded = EmbeddedStore.onDisk(dataDir, "127.0.0.1", 0);
-    store = MongoTaskStore.shared(vertx, embedded.connectionString(), "tef");
+    stores = MongoStores.shared(vertx, embedded.connectionString(), "tef");
+    store = stores.tasks();
     await(store.start());
   }
 
@@ -108,6 +115,56 @@ class MongoTaskStoreTest {
     assertEquals(done, await(store.find("s")));
   }
 
+  /**
+   * The attempt fence of {@code save}: a late write of an older attempt is refused and writes
+   * nothing. Fails if the filter is only {@code _id} (the late write would land).
+   */
+  @Test
+  void aWriteOfAnOlderAttemptIsRefusedAndWritesNothing() throws Exception {
+    Task t = task("fenced", "echo", null);
+    await(store.insert(t));
+    Task first = t.dispatched("w1", t.createdAt(), "d1");
+    assertTrue(await(store.save(first)).written());
+    Task lost = first.attemptLost("worker gone", t.createdAt().plusMillis(1), "d2");
+    assertTrue(await(store.save(lost)).written());
+    Task second = lost.dispatched("w2", t.createdAt().plusMillis(2), "d2");
+    assertEquals(2, second.attempt());
+    assertTrue(await(store.save(second)).written());
+
+    SaveOutcome late = await(store.save(first.working(t.createdAt().plusMillis(3), "d1")));
+    assertFalse(late.written());
+    assertEquals(second, late.stored());
+    assertEquals(second, await(store.find("fenced")));
+  }
+
+  /** At the same attempt an ended task is not written over, except by a keyed resubmission reviving it (queued). */
+  @Test
+  void theSameAttemptDoesNotLandOverAnEndedTaskButARevivalDoes() throws Exception {
+    Task t = task("ended", "echo", null);
+    await(store.insert(t));
+    Task running = t.dispatched("w", t.createdAt(), "d1");
+    Task done = running.completed("ok", t.createdAt().plusSeconds(1), "w");
+    assertTrue(await(store.save(done)).written());
+
+    SaveOutcome late = await(store.save(running.working(t.createdAt().plusMillis(5), "w")));
+    assertFalse(late.written());
+    assertEquals(done, await(store.find("ended")));
+
+    Task revived = done.redefined(TaskEnvelope.parse(new JsonObject().put("task_type", "echo"), TaskDefaults.TEF),
+        t.createdAt().plusSeconds(2), "d2");
+    assertEquals(TaskState.QUEUED, revived.state());
+    assertTrue(await(store.save(revived)).written());
+    assertEquals(revived, await(store.find("ended")));
+  }
+
+  @Test
+  void aWriteOfATaskNotStoredIsRefused() throws Exception {
+    SaveOutcome out = await(store.save(task("nowhere", "echo", null)));
+    assertFalse(out.written());
+    assertNull(out.stored());
+    assertNull(await(store.find("nowhere")));
+  }
+
   @Test
   void listFiltersAndUnfinishedSkipsTerminalTasks() throws Exception {
     await(store.insert(task("1", "echo", "suite-x")));
@@ -151,7 +208,7 @@ class MongoTaskStoreTest {
 
   @Test
   void keeperCheckpointsAreSavedOverAndLoadedByName() throws Exception {
-    KeeperCheckpoints checkpoints = store.keeperCheckpoints();
+    KeeperCheckpoints checkpoints = stores.keeperCheckpoints();
     assertNull(await(checkpoints.load("billing")));
     Instant at = Instant.parse("2030-01-01T09:00:00.123Z");
     await(checkpoints.save(new KeeperCheckpoint("billing", List.of("email"), new ResultPosition(at, "g1"), null)));

@@ -1,4 +1,4 @@
-package io.tef.core.store.embedded;
+package io.tef.store.embedded;
 
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;

@@ -1,4 +1,4 @@
-package io.tef.core.store.embedded;
+package io.tef.store.embedded;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;

@@ -1,17 +1,20 @@
-package io.tef.core.store.embedded;
+package io.tef.store.embedded;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoCollection;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DocumentWithPosition;
+import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
+import java.util.Collection;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -90,6 +93,28 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
   protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
     return dataMap.entrySet().stream()
         .map(e -> new DocumentWithPosition<>(BsonValues.decodeDocument(e.getValue()), e.getKey()));
+  }
+
+  /**
+   * A query naming one {@code _id} and more conditions (a write fenced by the task's attempt) is
+   * answered from the {@code _id} index, the other conditions matched on that one document; the
+   * server would scan, its indexes answering only queries of exactly their keys.
+   */
+  @Override
+  protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int numberToReturn,
+      int batchSize, Document fieldSelector) {
+    String idField = getIdField();
+    Object id = idField == null || query.size() < 2 ? null : query.get(idField);
+    if (id != null && !(id instanceof Document) && !(id instanceof Collection) && !(id instanceof Missing)
+        && !(id instanceof BsonRegularExpression) && !(id instanceof java.util.regex.Pattern)) {
+      Document byId = new Document(idField, id);
+      for (Index<Object> index : getIndexes()) {
+        if (index.canHandle(byId)) {
+          return matchDocuments(query, index.getPositions(byId), orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
+        }
+      }
+    }
+    return super.queryDocuments(query, orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
   }
 
   @Override

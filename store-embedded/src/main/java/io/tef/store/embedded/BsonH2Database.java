@@ -1,4 +1,4 @@
-package io.tef.core.store.embedded;
+package io.tef.store.embedded;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;

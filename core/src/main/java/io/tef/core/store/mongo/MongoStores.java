@@ -1,0 +1,85 @@
+package io.tef.core.store.mongo;
+
+import io.tef.core.store.KeeperCheckpoints;
+import io.tef.core.store.LeaseStore;
+import io.tef.core.store.ResourceStore;
+import io.tef.core.store.TaskDefinitionStore;
+import io.tef.core.store.TaskerStore;
+import io.tef.core.store.WorkerRecords;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+
+/**
+ * One verticle's way into MongoDB (or the embedded MongoDB-wire store): a client from the pool
+ * shared by every verticle of this Vert.x instance that names the same store, and the
+ * collections on it. A verticle takes only the collections it owns (docs/architecture.md,
+ * "Who owns which collection") and closes this when it stops.
+ */
+public final class MongoStores {
+
+  private final MongoClient client;
+
+  private MongoStores(MongoClient client) {
+    this.client = client;
+  }
+
+  public static MongoStores shared(Vertx vertx, String connectionString, String database) {
+    return new MongoStores(sharedClient(vertx, connectionString, database));
+  }
+
+  /** One pool per store per Vert.x instance, whoever asks for it. */
+  static MongoClient sharedClient(Vertx vertx, String connectionString, String database) {
+    JsonObject cfg = new JsonObject()
+        .put("connection_string", connectionString)
+        .put("db_name", database);
+    return MongoClient.createShared(vertx, cfg, "tef-store:" + connectionString + "/" + database);
+  }
+
+  /** Tasks; its {@code close} is this client's, so close one or the other. */
+  public MongoTaskStore tasks() {
+    return new MongoTaskStore(client);
+  }
+
+  public ResourceStore resources() {
+    return new MongoResourceStore(client);
+  }
+
+  public LeaseStore leases() {
+    return new MongoLeaseStore(client);
+  }
+
+  public KeeperCheckpoints keeperCheckpoints() {
+    return new MongoKeeperCheckpoints(client);
+  }
+
+  public TaskDefinitionStore taskDefinitions() {
+    return new MongoTaskDefinitionStore(client);
+  }
+
+  public WorkerRecords workerRecords() {
+    return new MongoWorkerRecords(client);
+  }
+
+  public TaskerStore tasker() {
+    return new MongoTaskerStore(client);
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  /** A duplicate-key refusal (an insert whose {@code _id} exists). */
+  static boolean isDuplicateKey(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof com.mongodb.MongoException m && m.getCode() == 11000) {
+        return true;
+      }
+      if (t.getMessage() != null && t.getMessage().contains("E11000")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

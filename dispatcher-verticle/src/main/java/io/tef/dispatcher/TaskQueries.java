@@ -1,0 +1,55 @@
+package io.tef.dispatcher;
+
+import io.tef.core.store.TaskStore;
+import io.tef.core.task.TaskJson;
+import io.tef.core.task.TaskQuery;
+import io.tef.protocol.Addresses;
+import io.tef.protocol.Fields;
+import io.tef.protocol.Replies;
+import io.tef.protocol.task.TasksQuery;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Stored tasks as the doors show them, on {@link Addresses#TASKS_QUERY}: the dispatcher owns the
+ * tasks collection, so the gateway asks here instead of reading the store. Reads only; none of
+ * it touches dispatch state.
+ */
+final class TaskQueries {
+
+  private final TaskStore store;
+
+  TaskQueries(TaskStore store) {
+    this.store = store;
+  }
+
+  /** Registers the consumer; completes once it is registered. */
+  Future<Void> register(Vertx vertx) {
+    return vertx.eventBus().<Object>consumer(Addresses.TASKS_QUERY,
+        m -> Replies.answer(m, body -> answer(TasksQuery.fromJson(Fields.object(body))))).completion();
+  }
+
+  Future<JsonObject> answer(TasksQuery q) {
+    return switch (q.action()) {
+      case GET -> store.find(q.guid()).map(t -> new JsonObject().put("task", t == null ? null : TaskJson.toView(t)));
+      case LIST -> store.list(new TaskQuery(q.state(), q.taskType(), q.suiteGuid(), q.limit()))
+          .map(tasks -> {
+            JsonArray out = new JsonArray();
+            tasks.forEach(t -> out.add(TaskJson.toView(t)));
+            return new JsonObject().put("count", out.size()).put("tasks", out);
+          });
+      case SUITE -> store.countByState(q.suiteGuid())
+          .compose(counts -> store.list(new TaskQuery(null, null, q.suiteGuid(), TaskQuery.MAX_LIMIT)).map(tasks -> {
+            JsonObject byState = new JsonObject();
+            counts.forEach(byState::put);
+            JsonArray list = new JsonArray();
+            tasks.forEach(t -> list.add(TaskJson.toView(t)));
+            return new JsonObject().put("suite_guid", q.suiteGuid()).put("total", counts.values().stream().mapToLong(Long::longValue).sum())
+                .put("counts", byState).put("tasks", list);
+          }));
+      case PING -> store.find("health-check-probe").map(t -> new JsonObject().put("store", "up"));
+    };
+  }
+}

@@ -1,0 +1,87 @@
+package io.tef.protocol.task;
+
+import io.tef.protocol.Fields;
+import io.tef.protocol.ValidationException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A read of stored tasks on {@code tef.tasks.query}, answered by a dispatcher (the owner of the
+ * tasks collection), for the doors that show tasks:
+ * <ul>
+ *   <li>{@code {"action": "get", "guid"}}: {@code {"task": view | null}};</li>
+ *   <li>{@code {"action": "list", "state"?, "task_type"?, "suite_guid"?, "limit"}}: {@code {"count", "tasks": [views]}}, newest first;</li>
+ *   <li>{@code {"action": "suite", "suite_guid"}}: {@code {"suite_guid", "total", "counts": {state: n}, "tasks": [views]}};</li>
+ *   <li>{@code {"action": "ping"}}: {@code {"store": "up"}} once the store answered.</li>
+ * </ul>
+ * Bad input fails with 400 naming the field, as every {@link io.tef.protocol.Replies} answer does.
+ */
+public record TasksQuery(Action action, String guid, TaskState state, String taskType, String suiteGuid, int limit) {
+
+  public enum Action {
+    GET("get"), LIST("list"), SUITE("suite"), PING("ping");
+
+    private final String wire;
+
+    Action(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+
+    static Action parse(String s) {
+      for (Action a : values()) {
+        if (a.wire.equals(s)) {
+          return a;
+        }
+      }
+      throw new ValidationException("action", "must be get, list, suite or ping, got '" + s + "'");
+    }
+  }
+
+  public static TasksQuery get(String guid) {
+    return new TasksQuery(Action.GET, guid, null, null, null, 0);
+  }
+
+  public static TasksQuery list(TaskState state, String taskType, String suiteGuid, int limit) {
+    return new TasksQuery(Action.LIST, null, state, taskType, suiteGuid, limit);
+  }
+
+  public static TasksQuery suite(String suiteGuid) {
+    return new TasksQuery(Action.SUITE, null, null, null, suiteGuid, 0);
+  }
+
+  public static TasksQuery ping() {
+    return new TasksQuery(Action.PING, null, null, null, null, 0);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("action", action.wire());
+    switch (action) {
+      case GET -> json.put("guid", guid);
+      case LIST -> json.put("state", state == null ? null : state.wire()).put("task_type", taskType).put("suite_guid", suiteGuid)
+          .put("limit", limit);
+      case SUITE -> json.put("suite_guid", suiteGuid);
+      case PING -> { }
+    }
+    return json;
+  }
+
+  public static TasksQuery fromJson(JsonObject json) {
+    Action action = Action.parse(Fields.requireString(json, "action"));
+    return switch (action) {
+      case GET -> get(Fields.requireString(json, "guid"));
+      case LIST -> {
+        String s = Fields.optionalString(json, "state");
+        TaskState state = s == null ? null : TaskState.fromWire(s);
+        if (s != null && state == null) {
+          throw new ValidationException("state", "unknown state '" + s + "'");
+        }
+        yield list(state, Fields.optionalString(json, "task_type"), Fields.optionalString(json, "suite_guid"), Fields.requireInt(json, "limit"));
+      }
+      case SUITE -> suite(Fields.requireString(json, "suite_guid"));
+      case PING -> ping();
+    };
+  }
+}
