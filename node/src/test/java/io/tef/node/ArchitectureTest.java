@@ -54,6 +54,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheNodeRunsTheEmbeddedStore() {
+    noClasses().that().resideOutsideOfPackages("io.tef.node..", "io.tef.store.embedded..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tef.store.embedded..", "de.bwaldvogel..", "org.h2..")
+        .because("verticles see the store through core's interfaces; which store runs is the node's choice")
+        .check(tef);
+  }
+
+  @Test
   void theProtocolDependsOnVertxCoreOnly() {
     classes().that().resideInAPackage("io.tef.protocol..")
         .should().onlyDependOnClassesThat().resideInAnyPackage(
