@@ -80,16 +80,19 @@ public final class MongoTaskStore implements TaskStore {
             : find(task.guid()).map(SaveOutcome::refused));
   }
 
+  /** Read only: every fenced write shares it (one per save would be built on the dispatch path). */
+  private static final JsonObject NOT_ENDED = new JsonObject().put("$nin",
+      new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList()));
+
   /** {@code _id} and: a lower stored attempt, or the same one not ended (any ended one, for a queued write). */
   static JsonObject fence(Task task) {
     JsonObject filter = new JsonObject().put("_id", task.guid());
     if (task.state() == TaskState.QUEUED) {
       return filter.put("attempt", new JsonObject().put("$lte", task.attempt()));
     }
-    JsonArray terminal = new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList());
     return filter.put("$or", new JsonArray()
         .add(new JsonObject().put("attempt", new JsonObject().put("$lt", task.attempt())))
-        .add(new JsonObject().put("attempt", task.attempt()).put("state", new JsonObject().put("$nin", terminal))));
+        .add(new JsonObject().put("attempt", task.attempt()).put("state", NOT_ENDED)));
   }
 
   @Override
