@@ -73,6 +73,9 @@ final class DeployedRun {
 
       List<ChildProcess> measured = new ArrayList<>(workers);
       measured.add(producer);
+      // Over AMQP the broker does part of the work: its CPU counts too, though the bench did not start it.
+      ProcessHandle broker = s.producer() == Submitter.Door.AMQP ? broker() : null;
+      Duration broker0 = broker == null ? Duration.ZERO : cpuOf(broker);
       double self0 = selfCpu();
       List<Duration> cpu0 = measured.stream().map(ChildProcess::cpu).toList();
       long t0 = System.nanoTime();
@@ -83,8 +86,9 @@ final class DeployedRun {
       for (int i = 0; i < measured.size(); i++) {
         used.add((measured.get(i).cpu().toNanos() - cpu0.get(i).toNanos()) / 1e9);
       }
+      double brokerUsed = broker == null ? 0 : (cpuOf(broker).toNanos() - broker0.toNanos()) / 1e9;
       PhaseResult idle = s.idle() > 0 ? runPhase(producer, "idle", s.idle(), 1, 20) : null;
-      print(load, wall, self, measured, used, idle);
+      print(load, wall, self, measured, used, brokerUsed, idle);
       return load.failures() == 0 && load.latenciesMs().size() == s.tasks() ? 0 : 1;
     } finally {
       if (producer != null) {
@@ -156,7 +160,18 @@ final class DeployedRun {
     }
   }
 
-  private void print(PhaseResult load, double wall, double self, List<ChildProcess> measured, List<Double> used, PhaseResult idle) {
+  /** RabbitMQ's Erlang VM on this machine, if one runs. */
+  private static ProcessHandle broker() {
+    return ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.contains("beam.smp")).orElse(false))
+        .findFirst().orElse(null);
+  }
+
+  private static Duration cpuOf(ProcessHandle p) {
+    return p.info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  private void print(PhaseResult load, double wall, double self, List<ChildProcess> measured, List<Double> used, double brokerUsed,
+                     PhaseResult idle) {
     System.out.println();
     System.out.printf(Locale.ROOT, "TEF bench as deployed: %d no-op (echo) tasks, %d worker JVM%s x %d slots, producer: %s process, %d in flight%n",
         s.tasks(), s.workerJvms(), s.workerJvms() == 1 ? "" : "s", s.slots(), s.producer().name().toLowerCase(Locale.ROOT), s.inFlight());
@@ -175,6 +190,10 @@ final class DeployedRun {
     for (int i = 0; i < measured.size(); i++) {
       total += used.get(i);
       row("cpu ms/task: " + measured.get(i).name(), 1000 * used.get(i) / s.tasks());
+    }
+    if (s.producer() == Submitter.Door.AMQP) {
+      total += brokerUsed;
+      row("cpu ms/task: rabbitmq", 1000 * brokerUsed / s.tasks());
     }
     row("cpu ms/task: all processes", 1000 * total / s.tasks());
     System.out.printf(Locale.ROOT, "cpu during the measure (%.1f s wall, %d cores): %.1f s, %.0f %% of the machine%n",
