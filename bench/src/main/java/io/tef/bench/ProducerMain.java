@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +60,8 @@ public final class ProducerMain implements Callable<Integer> {
         : Vertx.vertx();
     AmqpSubmitter amqp = door == Submitter.Door.AMQP ? new AmqpSubmitter(amqpUrl, amqpEnv) : null;
     // nanoTime to the wall clock once, so submit times compare with the node's started_at.
-    long epochMicrosAtZero = Instant.now().truncatedTo(ChronoUnit.MICROS).toEpochMilli() * 1000 - System.nanoTime() / 1000;
+    Instant now = Instant.now();
+    long epochMicrosAtZero = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000 - System.nanoTime() / 1000;
     System.out.println("READY");
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;

@@ -35,21 +35,21 @@ final class TaskQueries {
     return switch (q.action()) {
       case GET -> store.find(q.guid()).map(t -> new JsonObject().put("task", t == null ? null : TaskJson.toView(t)));
       case LIST -> store.list(new TaskQuery(q.state(), q.taskType(), q.suiteGuid(), q.limit()))
-          .map(tasks -> {
-            JsonArray out = new JsonArray();
-            tasks.forEach(t -> out.add(TaskJson.toView(t)));
-            return new JsonObject().put("count", out.size()).put("tasks", out);
-          });
+          .map(tasks -> new JsonObject().put("count", tasks.size()).put("tasks", views(tasks)));
       case SUITE -> store.countByState(q.suiteGuid())
           .compose(counts -> store.list(new TaskQuery(null, null, q.suiteGuid(), TaskQuery.MAX_LIMIT)).map(tasks -> {
             JsonObject byState = new JsonObject();
             counts.forEach(byState::put);
-            JsonArray list = new JsonArray();
-            tasks.forEach(t -> list.add(TaskJson.toView(t)));
             return new JsonObject().put("suite_guid", q.suiteGuid()).put("total", counts.values().stream().mapToLong(Long::longValue).sum())
-                .put("counts", byState).put("tasks", list);
+                .put("counts", byState).put("tasks", views(tasks));
           }));
       case PING -> store.find("health-check-probe").map(t -> new JsonObject().put("store", "up"));
     };
+  }
+
+  private static JsonArray views(java.util.List<io.tef.core.task.Task> tasks) {
+    JsonArray out = new JsonArray();
+    tasks.forEach(t -> out.add(TaskJson.toView(t)));
+    return out;
   }
 }
