@@ -38,6 +38,21 @@ public interface TaskStore {
    */
   Future<SaveOutcome> save(Task task);
 
+  /**
+   * Writes these in as few round trips as the store allows and completes each write's promise
+   * with its own outcome (one write failing fails only its promise). No two writes name the same
+   * guid. A store without batches writes them one by one.
+   */
+  default void writeAll(java.util.List<TaskWrite> writes) {
+    for (TaskWrite w : writes) {
+      if (w instanceof TaskWrite.Insert i) {
+        insert(i.task()).onComplete(i.done());
+      } else if (w instanceof TaskWrite.Save s) {
+        save(s.task()).onComplete(s.done());
+      }
+    }
+  }
+
   /** Newest first, filtered. */
   Future<List<Task>> list(TaskQuery query);
 

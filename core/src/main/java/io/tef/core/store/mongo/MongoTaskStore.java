@@ -3,6 +3,7 @@ package io.tef.core.store.mongo;
 import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.SaveOutcome;
 import io.tef.core.store.TaskStore;
+import io.tef.core.store.TaskWrite;
 
 import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
@@ -78,6 +79,16 @@ public final class MongoTaskStore implements TaskStore {
         .compose(r -> r != null && r.getDocMatched() > 0
             ? Future.succeededFuture(SaveOutcome.WRITTEN)
             : find(task.guid()).map(SaveOutcome::refused));
+  }
+
+  /** One unordered bulk write for the whole batch (see {@link MongoTaskBatch}). */
+  @Override
+  public void writeAll(List<TaskWrite> writes) {
+    if (writes.size() == 1) {
+      TaskStore.super.writeAll(writes);
+    } else if (!writes.isEmpty()) {
+      new MongoTaskBatch(client, this, writes).run();
+    }
   }
 
   /** Read only: every fenced write shares it (one per save would be built on the dispatch path). */
