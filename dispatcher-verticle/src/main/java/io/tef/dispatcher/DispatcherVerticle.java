@@ -45,7 +45,9 @@ public final class DispatcherVerticle extends VerticleBase {
     return store.start()
         .compose(v -> dispatcher.recover())
         .compose(v -> Future.all(java.util.List.of(
-            vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> Replies.answer(m, body -> dispatcher.submit(Fields.object(body), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> Replies.answer(m, body -> body instanceof io.vertx.core.json.JsonArray many
+                ? BulkSubmission.submit(many, one -> dispatcher.submit(one, false))
+                : dispatcher.submit(Fields.object(body), false))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> Replies.answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body)), false))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> Replies.answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid"), false))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> Replies.answer(m, body -> control(Fields.object(body), false))).completion(),

@@ -115,6 +115,16 @@ final class JsonResponses {
     return o;
   }
 
+  /** The body as one JSON value (object, array, ...); an empty body is refused with {@code expected}. */
+  static Object body(RoutingContext ctx, String expected) {
+    io.vertx.core.buffer.Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw new ValidationException(null, "the body is empty; " + expected);
+    }
+    io.tef.protocol.json.StrictJson json = ctx.get(STRICT_JSON);
+    return json.read(body);
+  }
+
   /** As {@link #bodyObject}, but an empty body is null. */
   static JsonObject bodyObjectOrNull(RoutingContext ctx, String expected) {
     io.vertx.core.buffer.Buffer body = ctx.body().buffer();

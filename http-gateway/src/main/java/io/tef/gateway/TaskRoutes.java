@@ -6,6 +6,8 @@ import io.tef.protocol.ErrorBody;
 import io.tef.core.task.TaskQuery;
 import io.tef.protocol.task.TasksQuery;
 import io.vertx.core.Vertx;
+import io.tef.protocol.ValidationException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -31,7 +33,17 @@ final class TaskRoutes {
   }
 
   private void submit(RoutingContext ctx) {
-    JsonObject envelope = JsonResponses.bodyObject(ctx, "the body must be a JSON object: a task envelope");
+    Object body = JsonResponses.body(ctx, "the body must be a JSON object (a task envelope) or an array of them (a bulk submission)");
+    if (body instanceof JsonArray envelopes) {
+      // Each item is answered on its own (its status in the results), so the request itself succeeds.
+      vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelopes)
+          .onSuccess(reply -> JsonResponses.send(ctx, 200, reply.body()))
+          .onFailure(err -> JsonResponses.send(ctx, Replies.status(err), Replies.errorBody(err)));
+      return;
+    }
+    if (!(body instanceof JsonObject envelope)) {
+      throw new ValidationException(null, "the body must be a JSON object (a task envelope) or an array of them (a bulk submission)");
+    }
     vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelope)
         .onSuccess(reply -> {
           JsonObject task = reply.body().getJsonObject("task");

@@ -18,7 +18,7 @@ import io.vertx.core.json.JsonObject;
  */
 final class ManagerInbox {
 
-  private static final String KNOWN_TYPES = "task, " + io.tef.protocol.DispatcherControl.names() + ", "
+  private static final String KNOWN_TYPES = "task, tasks, " + io.tef.protocol.DispatcherControl.names() + ", "
       + io.tef.protocol.CollectiveControl.names();
   private static final long REQUEST_TIMEOUT_MS = 15_000;
 
@@ -39,6 +39,10 @@ final class ManagerInbox {
     }
     if (!(body.getValue("type") instanceof String type) || type.isBlank()) {
       settler.reject(d, "no type: a message needs \"type\" (" + KNOWN_TYPES + ")", "type");
+      return;
+    }
+    if ("tasks".equals(type)) {
+      submitMany(d, body);
       return;
     }
     String address = "task".equals(type) ? Addresses.TASKS_SUBMIT
@@ -81,6 +85,38 @@ final class ManagerInbox {
             return;
           }
           settler.refused(d, err, status);
+        });
+  }
+
+  /**
+   * A bulk submission: {@code {"type": "tasks", "tasks": [envelope, ...]}}, each envelope read as a
+   * lone "task" message is (unknown fields kept under extra) and answered on its own in the results.
+   */
+  private void submitMany(Delivery d, JsonObject body) {
+    if (!(body.getValue("tasks") instanceof io.vertx.core.json.JsonArray tasks)) {
+      settler.reject(d, "tasks: a \"tasks\" message needs \"tasks\", an array of task envelopes", "tasks");
+      return;
+    }
+    io.vertx.core.json.JsonArray envelopes = new io.vertx.core.json.JsonArray();
+    for (Object item : tasks) {
+      Object envelope = item;
+      if (item instanceof JsonObject o) {
+        try {
+          envelope = TaskEnvelope.keepingUnknownFields(o);
+        } catch (ValidationException e) {
+          envelope = o; // the dispatcher names what is wrong with this item
+        }
+      }
+      envelopes.add(envelope);
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelopes, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS))
+        .onSuccess(reply -> settler.answer(d, reply.body().copy().put("response", true)))
+        .onFailure(err -> {
+          if (Replies.retryLater(err)) {
+            settler.later(d);
+            return;
+          }
+          settler.refused(d, err, Replies.status(err));
         });
   }
 
