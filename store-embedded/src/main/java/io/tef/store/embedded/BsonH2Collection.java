@@ -15,7 +15,10 @@ import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.UUID;
@@ -25,7 +28,8 @@ import java.util.stream.StreamSupport;
 /**
  * A collection whose documents are kept as BSON bytes, encoded when written. The server changes
  * documents it has read in place; a decoded copy per read keeps those changes away from what
- * the file holds until the server writes them, and H2 writes plain bytes when it commits.
+ * the file holds until the server writes them, and H2 writes plain bytes when it commits. The
+ * {@code tasks} collection also keeps its {@link SuiteIndex}, changed with each document.
  */
 final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object> {
 
@@ -33,13 +37,32 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
 
   private final MVMap<Object, byte[]> dataMap;
   private final MVMap<String, Object> metaMap;
+  /** Null unless this is the {@code tasks} collection. */
+  private SuiteIndex suites;
 
   BsonH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
-      MVMap<Object, byte[]> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+      MVMap<Object, byte[]> dataMap, MVMap<String, Object> metaMap, SuiteIndex suites, CursorRegistry cursorRegistry) {
     super(database, collectionName, options, cursorRegistry);
     this.dataMap = dataMap;
     this.metaMap = metaMap;
     metaMap.putIfAbsent(DATA_SIZE_KEY, 0L);
+    useSuiteIndex(suites);
+  }
+
+  /** After a rename: the index of the collection's new name, or none. */
+  synchronized void useSuiteIndex(SuiteIndex suites) {
+    this.suites = suites;
+    if (suites != null && !suites.isBuilt()) {
+      suites.build(streamAllDocumentsWithPosition());
+    }
+  }
+
+  /**
+   * The counts by state of a suite's documents, from the index; null when the index cannot say
+   * (not the {@code tasks} collection, or an irregular document in it).
+   */
+  synchronized Map<String, Long> suiteCounts(String suite) {
+    return suites != null && suites.answers() ? suites.counts(suite) : null;
   }
 
   @Override
@@ -63,6 +86,9 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
     if (previous != null) {
       throw new IllegalStateException("a document with key '" + key + "' already exists in " + this);
     }
+    if (suites != null) {
+      suites.added(position, document);
+    }
     return key;
   }
 
@@ -84,8 +110,12 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
 
   @Override
   protected void removeDocument(Object position) {
-    if (dataMap.remove(position) == null) {
+    byte[] removed = dataMap.remove(position);
+    if (removed == null) {
       throw new NoSuchElementException("No document with key " + position);
+    }
+    if (suites != null) {
+      suites.removed(position, BsonValues.decodeDocument(removed));
     }
   }
 
@@ -98,7 +128,8 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
   /**
    * A query naming one {@code _id} and more conditions (a write fenced by the task's attempt) is
    * answered from the {@code _id} index, the other conditions matched on that one document; the
-   * server would scan, its indexes answering only queries of exactly their keys.
+   * server would scan, its indexes answering only queries of exactly their keys. A query naming
+   * one suite is answered from the suite index (the {@code _id} first: one document is fewer).
    */
   @Override
   protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int numberToReturn,
@@ -114,7 +145,40 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
         }
       }
     }
+    Iterator<Object> inSuite = suitePositions(query, orderBy);
+    if (inSuite != null) {
+      // Already in the order asked for: matched, skipped and limited as they come, so a limit stops the walk.
+      Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(inSuite, Spliterator.ORDERED), false)
+          .map(this::getDocument)
+          .filter(Objects::nonNull);
+      return matchDocumentsFromStream(query, documents, numberToSkip, numberToReturn, batchSize, null, fieldSelector);
+    }
     return super.queryDocuments(query, orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
+  }
+
+  /**
+   * A query naming one suite (and maybe more conditions), unsorted or sorted newest first as a
+   * suite's tasks are listed, is answered from the suite index: the positions to read, or null.
+   */
+  private Iterator<Object> suitePositions(Document query, Document orderBy) {
+    if (suites == null || !(query.get(SuiteIndex.SUITE) instanceof String suite) || !suites.answers()) {
+      return null;
+    }
+    if (orderBy == null || orderBy.isEmpty()) {
+      return suites.positions(suite);
+    }
+    return isNewestFirst(orderBy) ? suites.newestFirst(suite) : null;
+  }
+
+  /** Exactly {@code {createdAt: -1, _id: 1}}. */
+  private boolean isNewestFirst(Document orderBy) {
+    if (orderBy.size() != 2) {
+      return false;
+    }
+    Iterator<String> keys = orderBy.keySet().iterator();
+    return SuiteIndex.CREATED.equals(keys.next()) && Objects.equals(getIdField(), keys.next())
+        && orderBy.get(SuiteIndex.CREATED) instanceof Number created && created.doubleValue() == -1
+        && orderBy.get(getIdField()) instanceof Number id && id.doubleValue() == 1;
   }
 
   @Override
@@ -130,5 +194,8 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
   @Override
   protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
     dataMap.put(Missing.ofNullable(position), BsonValues.encodeDocument(newDocument));
+    if (suites != null) {
+      suites.replaced(position, oldDocument, newDocument);
+    }
   }
 }

@@ -5,20 +5,27 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractSynchronizedMongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A database in the store file, laid out as the server's H2 backend lays it out (one map of
  * documents, one of counters per collection, one map per unique index), with the map types of
- * {@link StoreFileFormat}.
+ * {@link StoreFileFormat}; a {@code tasks} collection also has its {@link SuiteIndex}, which
+ * answers the aggregate counting a suite's tasks by state.
  */
 final class BsonH2Database extends AbstractSynchronizedMongoDatabase<Object> {
 
@@ -49,7 +56,45 @@ final class BsonH2Database extends AbstractSynchronizedMongoDatabase<Object> {
   @Override
   protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
     String fullName = getFullCollectionNamespace(collectionName);
-    return new BsonH2Collection(this, collectionName, options, documents(fullName), counters(fullName), cursorRegistry);
+    MVMap<String, Object> counters = counters(fullName);
+    return new BsonH2Collection(this, collectionName, options, documents(fullName), counters,
+        suiteIndex(collectionName, fullName, counters), cursorRegistry);
+  }
+
+  private SuiteIndex suiteIndex(String collectionName, String fullName, MVMap<String, Object> counters) {
+    return SuiteIndex.COLLECTION.equals(collectionName) ? SuiteIndex.open(mvStore, fullName, counters) : null;
+  }
+
+  /** The aggregate counting a suite's tasks by state, answered from the suite index when it can. */
+  @Override
+  public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
+    if ("aggregate".equalsIgnoreCase(command)) {
+      Document reply = suiteCounts(query);
+      if (reply != null) {
+        clearLastStatus(channel); // as the server does before any command
+        return reply;
+      }
+    }
+    return super.handleCommand(channel, command, query, resolver, oplog);
+  }
+
+  private Document suiteCounts(Document query) {
+    SuiteCountPipeline pipeline = SuiteCountPipeline.of(query);
+    if (pipeline == null || !SuiteIndex.COLLECTION.equals(query.get("aggregate"))
+        || !(resolveCollection(SuiteIndex.COLLECTION, false) instanceof BsonH2Collection tasks)) {
+      return null;
+    }
+    Map<String, Long> counts = tasks.suiteCounts(pipeline.suite());
+    if (counts == null) {
+      return null;
+    }
+    List<Document> rows = new ArrayList<>(counts.size());
+    counts.forEach((state, n) -> rows.add(pipeline.row(state, n)));
+    // The server's reply to an aggregate: its whole answer in the first batch, no cursor left open.
+    Document cursor = new Document("id", 0L).append("ns", getFullCollectionNamespace(SuiteIndex.COLLECTION)).append("firstBatch", rows);
+    Document reply = new Document("cursor", cursor);
+    Utils.markOkay(reply);
+    return reply;
   }
 
   private MVMap<Object, byte[]> documents(String fullName) {
@@ -64,7 +109,8 @@ final class BsonH2Database extends AbstractSynchronizedMongoDatabase<Object> {
   public void drop(Oplog oplog) {
     super.drop(oplog);
     String[] prefixes = {databaseName + ".", StoreFileFormat.DOCUMENTS_PREFIX + databaseName + ".",
-        StoreFileFormat.COUNTERS_PREFIX + databaseName + "."};
+        StoreFileFormat.COUNTERS_PREFIX + databaseName + ".", StoreFileFormat.SUITES_PREFIX + databaseName + ".",
+        StoreFileFormat.SUITE_COUNTS_PREFIX + databaseName + "."};
     for (String name : List.copyOf(mvStore.getMapNames())) {
       for (String prefix : prefixes) {
         if (name.startsWith(prefix)) {
@@ -81,15 +127,22 @@ final class BsonH2Database extends AbstractSynchronizedMongoDatabase<Object> {
     String fullName = getFullCollectionNamespace(collectionName);
     mvStore.removeMap(documents(fullName));
     mvStore.removeMap(counters(fullName));
+    SuiteIndex.remove(mvStore, fullName, null);
   }
 
   @Override
   public void moveCollection(MongoDatabase oldDatabase, MongoCollection<?> collection, String newCollectionName) {
+    String oldName = collection.getFullName(); // before the move renames the collection
     super.moveCollection(oldDatabase, collection, newCollectionName);
-    String oldName = collection.getFullName();
     String newName = getFullCollectionNamespace(newCollectionName);
     mvStore.renameMap(documents(oldName), StoreFileFormat.DOCUMENTS_PREFIX + newName);
-    mvStore.renameMap(counters(oldName), StoreFileFormat.COUNTERS_PREFIX + newName);
+    MVMap<String, Object> counters = counters(oldName);
+    mvStore.renameMap(counters, StoreFileFormat.COUNTERS_PREFIX + newName);
+    // A suite index belongs to the name: dropped with the old one, built for a new name "tasks".
+    SuiteIndex.remove(mvStore, oldName, counters);
+    if (collection instanceof BsonH2Collection moved) {
+      moved.useSuiteIndex(suiteIndex(newCollectionName, newName, counters));
+    }
   }
 
   @Override

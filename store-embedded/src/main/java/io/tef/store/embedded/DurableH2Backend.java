@@ -36,6 +36,13 @@ final class DurableH2Backend extends H2Backend {
     return new BsonH2Database(databaseName, getMvStore(), getCursorRegistry());
   }
 
+  /** Marks the file closed before it closes: the next open knows this run's suite indexes are whole. */
+  @Override
+  public void close() {
+    StoreFileFormat.markClosed(getMvStore());
+    super.close();
+  }
+
   @Override
   public Document handleCommand(Channel channel, String database, String command, Document query) {
     Document reply = super.handleCommand(channel, database, command, query);

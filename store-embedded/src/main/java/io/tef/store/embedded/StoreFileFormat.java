@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.LongDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,10 @@ import java.util.Map;
 
 /**
  * The layout of the store file: the server's H2 layout (map names), with documents as BSON bytes
- * and ids and index keys compared as values. A file written in the server's own format (documents
- * in Java serialization) is converted once when opened; the file as it was is kept beside it.
+ * and ids and index keys compared as values, and the suite index of each {@code tasks} collection
+ * ({@link SuiteIndex}). A file written in the server's own format (documents in Java
+ * serialization) is converted once when opened; the file as it was is kept beside it. A file
+ * written before the suite index gets it when its collection is opened, once.
  */
 final class StoreFileFormat {
 
@@ -27,10 +30,21 @@ final class StoreFileFormat {
   static final String DOCUMENTS_PREFIX = "databases.";
   static final String COUNTERS_PREFIX = "meta.";
   private static final String INDEX_INFIX = "._index_";
+  /** The suite index of a collection and its counts by state, each followed by the collection's full name. */
+  static final String SUITES_PREFIX = "suites.";
+  static final String SUITE_COUNTS_PREFIX = "suiteCounts.";
   /** Present in a file of this format; its entry names the document encoding. */
   static final String FORMAT_MAP = "tef.format";
   private static final String ENCODING_KEY = "documents";
   private static final String ENCODING = "bson";
+  /**
+   * Whether the file is open: set when opened, cleared when closed. Found set, the last run
+   * stopped without closing it, and a document's write may then be in the file without its
+   * suite index entry (a commit can run between the two), so the suite indexes are built again.
+   */
+  private static final String RUN_KEY = "run";
+  private static final String OPEN = "open";
+  private static final String CLOSED = "closed";
   static final String LEGACY_SUFFIX = ".before-bson";
   private static final String CONVERTING_SUFFIX = ".converting";
 
@@ -45,6 +59,14 @@ final class StoreFileFormat {
     return new MVMap.Builder<KeyValue, Object>().keyType(KeyValueType.INSTANCE).valueType(BsonKeyType.INSTANCE);
   }
 
+  static MVMap.Builder<SuiteIndexKey, byte[]> suiteIndexMap() {
+    return new MVMap.Builder<SuiteIndexKey, byte[]>().keyType(SuiteIndexKeyType.INSTANCE).valueType(ByteArrayDataType.INSTANCE);
+  }
+
+  static MVMap.Builder<KeyValue, Long> suiteCountsMap() {
+    return new MVMap.Builder<KeyValue, Long>().keyType(KeyValueType.INSTANCE).valueType(LongDataType.INSTANCE);
+  }
+
   static String indexMapName(String fullCollectionName, String indexName) {
     return fullCollectionName + INDEX_INFIX + indexName;
   }
@@ -57,11 +79,31 @@ final class StoreFileFormat {
       store = openWritable(file);
     }
     MVMap<String, String> format = store.openMap(FORMAT_MAP);
-    if (!ENCODING.equals(format.get(ENCODING_KEY))) {
-      format.put(ENCODING_KEY, ENCODING);
-      store.commit();
+    if (OPEN.equals(format.get(RUN_KEY))) {
+      LOG.warn("The store file {} was not closed when last used; its suite indexes are built again", file);
+      forgetSuiteIndexes(store);
     }
+    format.put(ENCODING_KEY, ENCODING);
+    format.put(RUN_KEY, OPEN);
+    store.commit();
     return store;
+  }
+
+  /** Marks the file closed; call last before closing it. */
+  static void markClosed(MVStore store) {
+    store.<String, String>openMap(FORMAT_MAP).put(RUN_KEY, CLOSED);
+  }
+
+  /** Each collection with a suite index is marked not built, so opening it builds the index again. */
+  private static void forgetSuiteIndexes(MVStore store) {
+    for (String name : store.getMapNames()) {
+      if (name.startsWith(SUITES_PREFIX)) {
+        String counters = COUNTERS_PREFIX + name.substring(SUITES_PREFIX.length());
+        if (store.hasMap(counters)) {
+          store.openMap(counters).remove(SuiteIndex.BUILT_KEY);
+        }
+      }
+    }
   }
 
   private static MVStore openWritable(Path file) {
