@@ -39,7 +39,7 @@ public final class MongoTaskStore implements TaskStore {
 
   @Override
   public Future<Void> start() {
-    // Real MongoDB uses these; the embedded store answers only {_id} from an index either way.
+    // Real MongoDB uses these; the embedded store answers {_id} and suiteGuid (its own suite index) from indexes either way.
     return Future.all(List.of(
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("state", 1).put("name", 1), new IndexOptions().name("state_name")),
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("suiteGuid", 1), new IndexOptions().name("suite")),
