@@ -9,7 +9,6 @@ import io.tef.core.task.TaskQuery;
 import io.tef.node.TefNode;
 import io.tef.protocol.task.TaskDefaults;
 import io.tef.protocol.task.TaskEnvelope;
-import io.tef.store.embedded.EmbeddedStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,11 +34,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * How fast a suite is read back from a big embedded store: N finished tasks outside any suite
- * and one suite of M finished tasks, then the two reads behind {@code GET /api/suites/{id}}
- * ({@code countByState} and {@code list} of 1000) through {@link MongoTaskStore}, and the GET
- * itself through a node on the same store. A data folder given with {@code --data-dir} is
- * filled once and kept, so runs of different builds read the same store.
+ * How fast a suite is read back from a big embedded store: a node on a data folder holding N
+ * finished tasks outside any suite and one suite of M finished tasks, then the two reads behind
+ * {@code GET /api/suites/{id}} ({@code countByState} and {@code list} of 1000) through
+ * {@link MongoTaskStore} at the node's store, and the GET itself. A data folder given with
+ * {@code --data-dir} is filled once and kept, so runs of different builds read the same store.
  */
 @Command(name = "suite-probe", mixinStandardHelpOptions = true,
     description = "Times GET /api/suites/{id} and the store reads behind it on an embedded store holding many other tasks.")
@@ -64,10 +63,6 @@ public final class SuiteProbe implements Callable<Integer> {
   @Option(names = "--data-dir", description = "Keep the store here; filled only when it holds no tasks (default: a temporary folder, deleted).")
   Path dataDir;
 
-  @Option(names = "--node", negatable = true, description = "Also time the GET through a node on the store (default ${DEFAULT-VALUE}).",
-      defaultValue = "true", fallbackValue = "true")
-  boolean node;
-
   public static void main(String[] args) {
     System.setProperty("logback.configurationFile", System.getProperty("logback.configurationFile", "bench-logback.xml"));
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
@@ -80,15 +75,16 @@ public final class SuiteProbe implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "--others and --warmup at least 0, --suite-size and --calls at least 1");
     }
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("tef-suite-probe");
-    Vertx vertx = Vertx.vertx();
+    long n0 = System.nanoTime();
+    // The node runs the store, as it does in use; the probe reaches the store at the node's address.
+    TefNode tef = TefNode.start(config(dir), null);
     try {
-      probeStore(vertx, dir);
-      if (node) {
-        probeNode(dir);
-      }
+      System.out.printf(Locale.ROOT, "node started in %.1f s%n", (System.nanoTime() - n0) / 1e9);
+      probeStore(tef);
+      probeGet(tef);
       return 0;
     } finally {
-      await(vertx.close());
+      tef.close();
       if (dataDir == null) {
         try (Stream<Path> files = Files.walk(dir)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -97,79 +93,71 @@ public final class SuiteProbe implements Callable<Integer> {
     }
   }
 
-  private void probeStore(Vertx vertx, Path dir) throws Exception {
-    long o0 = System.nanoTime();
-    try (EmbeddedStore embedded = EmbeddedStore.onDisk(dir, "127.0.0.1", 0)) {
-      System.out.printf(Locale.ROOT, "store opened in %.1f s%n", (System.nanoTime() - o0) / 1e9);
-      String database = "tef";
-      MongoClient client = MongoClient.create(vertx, new JsonObject().put("connection_string", embedded.connectionString()).put("db_name", database));
-      long stored = await(client.count(MongoTaskStore.COLLECTION, new JsonObject()));
-      if (stored == 0) {
-        fill(client);
-      } else {
-        System.out.printf(Locale.ROOT, "store holds %d tasks already: not filled%n", stored);
-      }
-      MongoTaskStore tasks = MongoTaskStore.shared(vertx, embedded.connectionString(), database);
-      await(tasks.start());
-      List<Double> counts = new ArrayList<>();
-      List<Double> lists = new ArrayList<>();
-      List<Double> both = new ArrayList<>();
-      long[] seen = new long[2];
-      for (int i = 0; i < warmup + calls; i++) {
-        long t0 = System.nanoTime();
-        Map<String, Long> byState = await(tasks.countByState(SUITE));
-        long t1 = System.nanoTime();
-        List<Task> listed = await(tasks.list(new TaskQuery(null, null, SUITE, TaskQuery.MAX_LIMIT)));
-        long t2 = System.nanoTime();
-        if (i >= warmup) {
-          counts.add((t1 - t0) / 1e6);
-          lists.add((t2 - t1) / 1e6);
-          both.add((t2 - t0) / 1e6);
-        }
-        seen[0] = byState.values().stream().mapToLong(Long::longValue).sum();
-        seen[1] = listed.size();
-      }
-      await(tasks.close());
-      await(client.close());
-      System.out.printf(Locale.ROOT, "suite probe, store: %d other tasks + a suite of %d (counted %d, listed %d); "
-              + "countByState + list(%d) p50 %.1f ms, p99 %.1f ms (countByState p50 %.1f ms, list p50 %.1f ms; %d calls)%n",
-          others, suiteSize, seen[0], seen[1], TaskQuery.MAX_LIMIT, percentile(both, 50), percentile(both, 99),
-          percentile(counts, 50), percentile(lists, 50), calls);
+  /** The two reads behind the GET, through the dispatcher's own store class. */
+  private void probeStore(TefNode tef) throws Exception {
+    Vertx vertx = tef.vertx();
+    String connection = tef.config().mongo().connectionString();
+    String database = tef.config().mongo().database();
+    MongoClient client = MongoClient.create(vertx, new JsonObject().put("connection_string", connection).put("db_name", database));
+    long stored = await(client.count(MongoTaskStore.COLLECTION, new JsonObject()));
+    if (stored == 0) {
+      fill(client);
+      stored = (long) others + suiteSize;
+    } else {
+      System.out.printf(Locale.ROOT, "the store holds %d tasks already: not filled%n", stored);
     }
+    await(client.close());
+    MongoTaskStore tasks = MongoTaskStore.shared(vertx, connection, database);
+    List<Double> counts = new ArrayList<>();
+    List<Double> lists = new ArrayList<>();
+    List<Double> both = new ArrayList<>();
+    long[] seen = new long[2];
+    for (int i = 0; i < warmup + calls; i++) {
+      long t0 = System.nanoTime();
+      Map<String, Long> byState = await(tasks.countByState(SUITE));
+      long t1 = System.nanoTime();
+      List<Task> listed = await(tasks.list(new TaskQuery(null, null, SUITE, TaskQuery.MAX_LIMIT)));
+      long t2 = System.nanoTime();
+      if (i >= warmup) {
+        counts.add((t1 - t0) / 1e6);
+        lists.add((t2 - t1) / 1e6);
+        both.add((t2 - t0) / 1e6);
+      }
+      seen[0] = byState.values().stream().mapToLong(Long::longValue).sum();
+      seen[1] = listed.size();
+    }
+    await(tasks.close());
+    System.out.printf(Locale.ROOT, "suite probe, store: %d tasks, %d of them in the suite, %d listed; "
+            + "countByState + list(%d) p50 %.1f ms, p99 %.1f ms (countByState p50 %.1f ms, list p50 %.1f ms; %d calls)%n",
+        stored, seen[0], seen[1], TaskQuery.MAX_LIMIT, percentile(both, 50), percentile(both, 99),
+        percentile(counts, 50), percentile(lists, 50), calls);
   }
 
-  private void probeNode(Path dir) throws Exception {
-    long n0 = System.nanoTime();
-    TefNode tef = TefNode.start(config(dir), null);
-    try {
-      System.out.printf(Locale.ROOT, "node started in %.1f s%n", (System.nanoTime() - n0) / 1e9);
-      WebClient http = WebClient.create(tef.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(tef.httpPort()).setKeepAlive(true));
-      List<Double> gets = new ArrayList<>();
-      long total = 0;
-      int failed = 0;
-      String failure = "";
-      for (int i = 0; i < warmup + calls; i++) {
-        long t0 = System.nanoTime();
-        var response = await(http.get("/api/suites/" + SUITE).send());
-        long t1 = System.nanoTime();
-        if (response.statusCode() != 200) {
-          // A store too slow for the dispatcher's answer in time: counted, not timed.
-          failed++;
-          failure = String.format(Locale.ROOT, "; %d answered %d (%s)", failed, response.statusCode(), response.bodyAsJsonObject().getString("error"));
-          continue;
-        }
-        total = response.bodyAsJsonObject().getLong("total");
-        if (i >= warmup) {
-          gets.add((t1 - t0) / 1e6);
-        }
+  private void probeGet(TefNode tef) throws Exception {
+    WebClient http = WebClient.create(tef.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(tef.httpPort()).setKeepAlive(true));
+    List<Double> gets = new ArrayList<>();
+    long total = 0;
+    int failed = 0;
+    String failure = "";
+    for (int i = 0; i < warmup + calls; i++) {
+      long t0 = System.nanoTime();
+      var response = await(http.get("/api/suites/" + SUITE).send());
+      long t1 = System.nanoTime();
+      if (response.statusCode() != 200) {
+        // A store too slow for the dispatcher to answer in time: counted, not timed.
+        failed++;
+        failure = String.format(Locale.ROOT, "; %d answered %d (%s)", failed, response.statusCode(), response.bodyAsJsonObject().getString("error"));
+        continue;
       }
-      http.close();
-      System.out.printf(Locale.ROOT, "suite probe, node: GET /api/suites/{id} (total %d, %d tasks in the answer) p50 %.1f ms, p99 %.1f ms (%d calls answered%s)%n",
-          total, Math.min(suiteSize, TaskQuery.MAX_LIMIT), gets.isEmpty() ? Double.NaN : percentile(gets, 50),
-          gets.isEmpty() ? Double.NaN : percentile(gets, 99), gets.size(), failure);
-    } finally {
-      tef.close();
+      total = response.bodyAsJsonObject().getLong("total");
+      if (i >= warmup) {
+        gets.add((t1 - t0) / 1e6);
+      }
     }
+    http.close();
+    System.out.printf(Locale.ROOT, "suite probe, node: GET /api/suites/{id} (total %d, %d tasks in the answer) p50 %.1f ms, p99 %.1f ms (%d calls answered%s)%n",
+        total, Math.min(total, TaskQuery.MAX_LIMIT), gets.isEmpty() ? Double.NaN : percentile(gets, 50),
+        gets.isEmpty() ? Double.NaN : percentile(gets, 99), gets.size(), failure);
   }
 
   /** Bulk inserts of finished task documents, a few batches in flight: the others first, then the suite. */
