@@ -57,13 +57,24 @@ class BadInputTest extends SharedNodeTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "malformed JSON | {\"task_type\": \"echo\",",
-      "a JSON array   | [1, 2]",
       "a JSON string  | \"echo\"",
   })
   void bodiesThatAreNotAnObjectAreRefused(String name, String body) throws Exception {
     HttpResponse<Buffer> r = http.post("/api/tasks", body);
     assertEquals(400, r.statusCode(), r.bodyAsString());
     assertNull(r.bodyAsJsonObject().getString("field"));
+    assertNothingStored();
+  }
+
+  /** An array is a bulk submission: items that are not envelopes are each refused, nothing is stored. */
+  @Test
+  void anArrayOfNonEnvelopesIsRefusedItemByItem() throws Exception {
+    HttpResponse<Buffer> r = http.post("/api/tasks", "[1, 2]");
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonObject answer = r.bodyAsJsonObject();
+    assertEquals(0, answer.getInteger("accepted"), answer.encode());
+    assertEquals(2, answer.getInteger("refused"), answer.encode());
+    assertEquals("[1]", answer.getJsonArray("results").getJsonObject(1).getJsonObject("error").getString("field"));
     assertNothingStored();
   }
 
