@@ -8,9 +8,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,41 +27,56 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs (they stay queued), and prints how many tasks per second were accepted (answered, so
  * stored) and the CPU per task of this process and, given its pid, of the node.
  */
-public final class BulkMain {
+@Command(name = "bulk", mixinStandardHelpOptions = true,
+    description = "Bulk submission against a running node: tasks/s accepted and CPU per task.")
+public final class BulkMain implements Callable<Integer> {
 
-  public static void main(String[] args) throws Exception {
-    String url = "http://127.0.0.1:8080";
-    int tasks = 100_000;
-    int batch = 1000;
-    int inFlight = 2;
-    long nodePid = -1;
-    for (int i = 0; i < args.length; i += 2) {
-      switch (args[i]) {
-        case "--url" -> url = args[i + 1];
-        case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
-        case "--batch" -> batch = Integer.parseInt(args[i + 1]);
-        case "--in-flight" -> inFlight = Integer.parseInt(args[i + 1]);
-        case "--node-pid" -> nodePid = Long.parseLong(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see the class comment");
-      }
+  @Option(names = "--url", description = "The node's HTTP address (default ${DEFAULT-VALUE}).", defaultValue = "http://127.0.0.1:8080")
+  URI url;
+
+  @Option(names = "--tasks", description = "Tasks measured (default ${DEFAULT-VALUE}).", defaultValue = "100000")
+  int tasks;
+
+  @Option(names = "--batch", description = "Envelopes per request, 1 to 10000 (default ${DEFAULT-VALUE}).", defaultValue = "1000")
+  int batch;
+
+  @Option(names = "--in-flight", description = "Requests in flight (default ${DEFAULT-VALUE}).", defaultValue = "2")
+  int inFlight;
+
+  @Option(names = "--node-pid", description = "The node's pid, to count its CPU (default: not counted).", defaultValue = "-1")
+  long nodePid;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BulkMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (tasks < 1 || batch < 1 || batch > 10_000 || inFlight < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--tasks and --in-flight at least 1, --batch 1 to 10000");
     }
-    java.net.URI uri = java.net.URI.create(url);
     Vertx vertx = Vertx.vertx();
-    WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(uri.getHost()).setDefaultPort(uri.getPort()),
+    WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(url.getHost()).setDefaultPort(url.getPort()),
         new PoolOptions().setHttp1MaxSize(inFlight));
     String run = Long.toString(System.currentTimeMillis(), 36);
     // warm-up: a tenth of the tasks, unmeasured
     send(vertx, http, "warm-" + run, Math.max(batch, tasks / 10), batch, inFlight);
-    long node0 = nodePid > 0 ? cpuNanos(nodePid) : 0;
-    long self0 = cpuNanos(ProcessHandle.current().pid());
+    ProcessHandle node = nodePid > 0 ? ProcessHandle.of(nodePid).orElseThrow(() -> new IllegalArgumentException("no process " + nodePid)) : null;
+    Duration node0 = node == null ? Duration.ZERO : cpuOf(node);
+    Duration self0 = cpuOf(ProcessHandle.current());
     long t0 = System.nanoTime();
     int refused = send(vertx, http, "bulk-" + run, tasks, batch, inFlight);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    double selfMs = (cpuNanos(ProcessHandle.current().pid()) - self0) / 1e6 / tasks;
-    String nodeMs = nodePid > 0 ? String.format("%.3f", (cpuNanos(nodePid) - node0) / 1e6 / tasks) : "n/a";
-    System.out.printf("bulk: %d tasks in arrays of %d, %d in flight: %.0f tasks/s accepted, %d refused, cpu ms/task: node %s, producer %.3f%n",
+    double selfMs = cpuOf(ProcessHandle.current()).minus(self0).toNanos() / 1e6 / tasks;
+    String nodeMs = node == null ? "n/a" : String.format(Locale.ROOT, "%.3f", cpuOf(node).minus(node0).toNanos() / 1e6 / tasks);
+    System.out.printf(Locale.ROOT, "bulk: %d tasks in arrays of %d, %d in flight: %.0f tasks/s accepted, %d refused, cpu ms/task: node %s, producer %.3f%n",
         tasks, batch, inFlight, tasks / seconds, refused, nodeMs, selfMs);
     vertx.close();
+    return 0;
+  }
+
+  private static Duration cpuOf(ProcessHandle p) {
+    return p.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** Sends {@code count} envelopes in arrays of {@code batch}; the number of items refused. */
@@ -95,13 +115,5 @@ public final class BulkMain {
       }
     });
     return done.get(10, TimeUnit.MINUTES);
-  }
-
-  private static long cpuNanos(long pid) throws Exception {
-    String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
-  }
-
-  private BulkMain() {
   }
 }
