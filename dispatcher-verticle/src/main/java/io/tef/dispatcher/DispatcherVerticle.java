@@ -10,7 +10,7 @@ import io.tef.protocol.worker.TaskReport;
 import io.tef.protocol.worker.WorkerPresence;
 import io.tef.core.store.GroupCommit;
 import io.tef.core.store.mongo.MongoStores;
-import io.tef.core.store.mongo.MongoTaskStore;
+import io.tef.core.store.TaskStore;
 import io.tef.protocol.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,7 +29,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   /** The collections the dispatcher owns: tasks, resources, resource_holds, dispatchers, takeovers, keepers. */
   private MongoStores stores;
-  private MongoTaskStore store;
+  private TaskStore store;
   private GroupCommit writes;
   private Dispatcher dispatcher;
 

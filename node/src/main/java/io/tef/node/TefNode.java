@@ -3,6 +3,7 @@ package io.tef.node;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
+import io.tef.core.store.local.LocalStores;
 import io.tef.store.embedded.EmbeddedStore;
 import io.tef.worker.BuiltInHandlers;
 import io.tef.worker.TefWorker;
@@ -58,6 +59,10 @@ public final class TefNode implements AutoCloseable {
     Vertx vertx = null;
     try {
       vertx = createVertx(effective, configDir);
+      if (embedded != null) {
+        // This node's verticles reach their own store in process (the dispatch path's writes without the wire).
+        LocalStores.register(vertx, embedded.connectionString(), embedded::run);
+      }
       JsonObject verticleConfig = ConfigLoader.toJson(effective);
       for (Role role : Role.values()) {
         if (role == Role.BRIDGE && !effective.amqp().enabled()) {

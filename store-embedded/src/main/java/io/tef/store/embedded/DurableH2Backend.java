@@ -52,6 +52,24 @@ final class DurableH2Backend extends H2Backend {
     return reply;
   }
 
+  /**
+   * Commands from this JVM ({@link InProcessCommands}), applied in order and answered once one
+   * commit covers every write among them: a batch waits for one commit, not one per command.
+   */
+  java.util.List<Document> handleCommands(Channel channel, String database, java.util.List<Document> queries) {
+    java.util.List<Document> replies = new java.util.ArrayList<>(queries.size());
+    boolean wrote = false;
+    for (Document q : queries) {
+      String command = q.keySet().iterator().next();
+      replies.add(InProcessCommands.answered(() -> super.handleCommand(channel, database, command, q)));
+      wrote |= WRITES.contains(command.toLowerCase(Locale.ROOT));
+    }
+    if (wrote) {
+      awaitCommitOfLastWrite();
+    }
+    return replies;
+  }
+
   private void awaitCommitOfLastWrite() {
     long ticket;
     synchronized (lock) {

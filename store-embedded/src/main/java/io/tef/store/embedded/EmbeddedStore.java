@@ -30,11 +30,13 @@ public final class EmbeddedStore implements AutoCloseable {
   static final int SERVER_THREADS = 64;
 
   private final MongoServer server;
+  private final InProcessCommands inProcess;
   private final String connectionString;
   private final String description;
 
-  private EmbeddedStore(MongoServer server, String connectionString, String description) {
+  private EmbeddedStore(MongoServer server, InProcessCommands inProcess, String connectionString, String description) {
     this.server = server;
+    this.inProcess = inProcess;
     this.connectionString = connectionString;
     this.description = description;
   }
@@ -79,16 +81,28 @@ public final class EmbeddedStore implements AutoCloseable {
     var address = server.getLocalAddress();
     String cs = "mongodb://" + address.getHostString() + ":" + address.getPort();
     LOG.info("Embedded store {} listening on {}", description, cs);
-    return new EmbeddedStore(server, cs, description);
+    return new EmbeddedStore(server, new InProcessCommands(backend), cs, description);
   }
 
   public String connectionString() {
     return connectionString;
   }
 
+  /**
+   * Commands from this JVM, without the wire: each a document as a client would send it (plain
+   * maps and lists, {@link java.time.Instant} for dates), run in order on a store thread, answered
+   * with one reply each once every write among them is durable. A refused command is answered
+   * {@code ok: 0} with its {@code errmsg} and {@code code}, as over the wire.
+   */
+  public java.util.concurrent.CompletableFuture<java.util.List<java.util.Map<String, Object>>> run(
+      String database, java.util.List<java.util.Map<String, Object>> commands) {
+    return inProcess.run(database, commands);
+  }
+
   /** Stops listening and closes the file cleanly. */
   @Override
   public void close() {
+    inProcess.close();
     server.shutdown();
     LOG.info("Embedded store {} closed", description);
   }

@@ -4,7 +4,10 @@ import io.tef.core.store.KeeperCheckpoints;
 import io.tef.core.store.LeaseStore;
 import io.tef.core.store.ResourceStore;
 import io.tef.core.store.TaskDefinitionStore;
+import io.tef.core.store.TaskStore;
 import io.tef.core.store.TaskerStore;
+import io.tef.core.store.local.LocalStore;
+import io.tef.core.store.local.LocalStores;
 import io.tef.core.store.WorkerRecords;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,13 +23,18 @@ import io.vertx.ext.mongo.MongoClient;
 public final class MongoStores {
 
   private final MongoClient client;
+  /** The store in this JVM at the same connection string, or null: see {@link LocalStores}. */
+  private final LocalStore local;
+  private final String database;
 
-  private MongoStores(MongoClient client) {
+  private MongoStores(MongoClient client, LocalStore local, String database) {
     this.client = client;
+    this.local = local;
+    this.database = database;
   }
 
   public static MongoStores shared(Vertx vertx, String connectionString, String database) {
-    return new MongoStores(sharedClient(vertx, connectionString, database));
+    return new MongoStores(sharedClient(vertx, connectionString, database), LocalStores.find(vertx, connectionString), database);
   }
 
   /** One pool per store per Vert.x instance, whoever asks for it. */
@@ -37,9 +45,13 @@ public final class MongoStores {
     return MongoClient.createShared(vertx, cfg, "tef-store:" + connectionString + "/" + database);
   }
 
-  /** Tasks; its {@code close} is this client's, so close one or the other. */
-  public MongoTaskStore tasks() {
-    return new MongoTaskStore(client);
+  /**
+   * Tasks; its {@code close} is this client's, so close one or the other. On a store this JVM
+   * serves, the dispatch path's writes and reads run in process ({@link LocalTaskStore}).
+   */
+  public TaskStore tasks() {
+    MongoTaskStore wire = new MongoTaskStore(client);
+    return local == null ? wire : new LocalTaskStore(local, database, wire);
   }
 
   public ResourceStore resources() {

@@ -4,6 +4,8 @@ import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.KeeperCheckpoint;
 import io.tef.core.store.KeeperCheckpoints;
 import io.tef.core.store.SaveOutcome;
+import io.tef.core.store.TaskStore;
+import io.tef.core.store.local.LocalStores;
 
 import io.tef.store.embedded.EmbeddedStore;
 import io.tef.protocol.task.ResultPosition;
@@ -33,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Against the embedded store on disk (H2), through the MongoDB wire protocol. */
+/** Against the embedded store on disk (H2), through the MongoDB wire protocol (and in process: see the subclass). */
 @ExtendWith(VertxExtension.class)
 class MongoTaskStoreTest {
 
@@ -41,14 +43,27 @@ class MongoTaskStoreTest {
   Path dataDir;
   private EmbeddedStore embedded;
   private MongoStores stores;
-  private MongoTaskStore store;
+  private TaskStore store;
+
+  /** Through the wire here; {@link InProcessTaskStoreTest} runs every test on the in-process path. */
+  boolean inProcess() {
+    return false;
+  }
 
   @BeforeEach
   void open(Vertx vertx) throws Exception {
     embedded = EmbeddedStore.onDisk(dataDir, "127.0.0.1", 0);
+    connect(vertx);
+    await(store.start());
+  }
+
+  private void connect(Vertx vertx) {
+    if (inProcess()) {
+      LocalStores.register(vertx, embedded.connectionString(), embedded::run);
+    }
     stores = MongoStores.shared(vertx, embedded.connectionString(), "tef");
     store = stores.tasks();
-    await(store.start());
+    assertEquals(inProcess(), store instanceof LocalTaskStore);
   }
 
   @AfterEach
@@ -237,7 +252,7 @@ class MongoTaskStoreTest {
     embedded.close();
 
     embedded = EmbeddedStore.onDisk(dataDir, "127.0.0.1", 0);
-    store = MongoTaskStore.shared(vertx, embedded.connectionString(), "tef");
+    connect(vertx);
     assertEquals(t, await(store.find("kept")));
   }
 }

@@ -3,7 +3,9 @@ package io.tef.core.store.mongo;
 import io.tef.core.store.GroupCommit;
 import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.SaveOutcome;
+import io.tef.core.store.TaskStore;
 import io.tef.core.store.TaskWrite;
+import io.tef.core.store.local.LocalStores;
 import io.tef.core.task.Task;
 import io.tef.protocol.task.TaskDefaults;
 import io.tef.protocol.task.TaskEnvelope;
@@ -41,12 +43,21 @@ class TaskBatchTest {
   @TempDir
   Path dataDir;
   private EmbeddedStore embedded;
-  private MongoTaskStore store;
+  private TaskStore store;
+
+  /** Through the wire here; {@link InProcessTaskBatchTest} runs every test on the in-process path. */
+  boolean inProcess() {
+    return false;
+  }
 
   @BeforeEach
   void open(Vertx vertx) throws Exception {
     embedded = EmbeddedStore.onDisk(dataDir, "127.0.0.1", 0);
+    if (inProcess()) {
+      LocalStores.register(vertx, embedded.connectionString(), embedded::run);
+    }
     store = MongoStores.shared(vertx, embedded.connectionString(), "tef").tasks();
+    assertEquals(inProcess(), store instanceof LocalTaskStore);
     await(store.start());
   }
 

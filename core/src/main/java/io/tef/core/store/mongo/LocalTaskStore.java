@@ -1,0 +1,216 @@
+package io.tef.core.store.mongo;
+
+import io.tef.core.store.InsertOutcome;
+import io.tef.core.store.SaveOutcome;
+import io.tef.core.store.TaskStore;
+import io.tef.core.store.TaskWrite;
+import io.tef.core.store.local.LocalStore;
+import io.tef.core.task.Task;
+import io.tef.core.task.TaskJson;
+import io.tef.core.task.TaskQuery;
+import io.tef.protocol.task.ResultPosition;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link TaskStore} on the embedded store of this JVM: the dispatch path's commands (insert, the
+ * fenced replace, a read by guid, a batch of them) run in process through {@link LocalStore},
+ * the same commands {@link MongoTaskStore} sends over the wire, so the same fence decides and the
+ * same outcomes come back. A batch is one insert command and one update command per replace,
+ * answered once one commit covers them all, so each replace says on its own whether it matched.
+ * Listings, counts and the keeper's reads, which are not on the dispatch path, go over the wire.
+ */
+final class LocalTaskStore implements TaskStore {
+
+  private static final int DUPLICATE_KEY = 11000;
+
+  private final LocalStore local;
+  private final String database;
+  private final MongoTaskStore wire;
+
+  LocalTaskStore(LocalStore local, String database, MongoTaskStore wire) {
+    this.local = local;
+    this.database = database;
+    this.wire = wire;
+  }
+
+  @Override
+  public Future<Void> start() {
+    return wire.start();
+  }
+
+  @Override
+  public Future<InsertOutcome> insert(Task task) {
+    Promise<InsertOutcome> done = Promise.promise();
+    writeAll(List.of(new TaskWrite.Insert(task, done)));
+    return done.future();
+  }
+
+  @Override
+  public Future<SaveOutcome> save(Task task) {
+    Promise<SaveOutcome> done = Promise.promise();
+    writeAll(List.of(new TaskWrite.Save(task, done)));
+    return done.future();
+  }
+
+  @Override
+  public Future<Task> find(String guid) {
+    JsonObject command = new JsonObject()
+        .put("find", MongoTaskStore.COLLECTION)
+        .put("filter", new JsonObject().put("_id", guid))
+        .put("limit", 1);
+    return run(List.of(command)).map(replies -> {
+      JsonObject reply = ok(replies.get(0));
+      var batch = reply.getJsonObject("cursor").getJsonArray("firstBatch");
+      return batch.isEmpty() ? null : TaskJson.fromDocument(batch.getJsonObject(0));
+    });
+  }
+
+  @Override
+  public void writeAll(List<TaskWrite> writes) {
+    if (writes.isEmpty()) {
+      return;
+    }
+    List<TaskWrite.Insert> inserts = new ArrayList<>();
+    List<TaskWrite.Save> saves = new ArrayList<>();
+    for (TaskWrite w : writes) {
+      if (w instanceof TaskWrite.Insert i) {
+        inserts.add(i);
+      } else if (w instanceof TaskWrite.Save s) {
+        saves.add(s);
+      }
+    }
+    List<JsonObject> commands = new ArrayList<>(saves.size() + 1);
+    if (!inserts.isEmpty()) {
+      List<Object> docs = new ArrayList<>(inserts.size());
+      inserts.forEach(i -> docs.add(TaskJson.toNativeDocument(i.task())));
+      commands.add(new JsonObject().put("insert", MongoTaskStore.COLLECTION)
+          .put("documents", new io.vertx.core.json.JsonArray(docs)).put("ordered", false));
+    }
+    for (TaskWrite.Save s : saves) {
+      JsonObject update = new JsonObject().put("q", MongoTaskStore.fence(s.task())).put("u", TaskJson.toNativeDocument(s.task()));
+      commands.add(new JsonObject().put("update", MongoTaskStore.COLLECTION)
+          .put("updates", new io.vertx.core.json.JsonArray().add(update)).put("ordered", false));
+    }
+    run(commands).onComplete(ar -> {
+      if (ar.failed()) {
+        writes.forEach(w -> fail(w, ar.cause()));
+        return;
+      }
+      List<JsonObject> replies = ar.result();
+      int next = 0;
+      if (!inserts.isEmpty()) {
+        settleInserts(inserts, replies.get(next++));
+      }
+      for (TaskWrite.Save s : saves) {
+        settleSave(s, replies.get(next++));
+      }
+    });
+  }
+
+  private void settleInserts(List<TaskWrite.Insert> inserts, JsonObject reply) {
+    if (reply.getValue("ok") instanceof Number n && n.intValue() != 1) {
+      inserts.forEach(i -> i.done().tryFail(refusal(i.task(), reply)));
+      return;
+    }
+    Map<Integer, JsonObject> errors = writeErrors(reply);
+    for (int k = 0; k < inserts.size(); k++) {
+      TaskWrite.Insert insert = inserts.get(k);
+      JsonObject err = errors.get(k);
+      if (err == null) {
+        insert.done().complete(new InsertOutcome(insert.task(), true));
+      } else if (err.getInteger("code", 0) == DUPLICATE_KEY) {
+        find(insert.task().guid()).map(existing -> new InsertOutcome(existing, false)).onComplete(insert.done());
+      } else {
+        insert.done().tryFail(refusal(insert.task(), err));
+      }
+    }
+  }
+
+  private void settleSave(TaskWrite.Save save, JsonObject reply) {
+    JsonObject err = writeErrors(reply).get(0);
+    if (err != null || (reply.getValue("ok") instanceof Number ok && ok.intValue() != 1)) {
+      save.done().tryFail(refusal(save.task(), err != null ? err : reply));
+    } else if (reply.getValue("n") instanceof Number n && n.longValue() > 0) {
+      save.done().complete(SaveOutcome.WRITTEN);
+    } else {
+      find(save.task().guid()).map(SaveOutcome::refused).onComplete(save.done());
+    }
+  }
+
+  private static Map<Integer, JsonObject> writeErrors(JsonObject reply) {
+    Map<Integer, JsonObject> errors = new java.util.HashMap<>();
+    var list = reply.getJsonArray("writeErrors");
+    if (list != null) {
+      list.forEach(o -> {
+        JsonObject e = (JsonObject) o;
+        errors.put(e.getInteger("index", 0), e);
+      });
+    }
+    return errors;
+  }
+
+  private static IllegalStateException refusal(Task task, JsonObject err) {
+    return new IllegalStateException("the store refused task " + task.guid() + ": " + err.getString("errmsg"));
+  }
+
+  private static JsonObject ok(JsonObject reply) {
+    if (reply.getValue("ok") instanceof Number n && n.intValue() == 1) {
+      return reply;
+    }
+    throw new IllegalStateException("the store refused a read: " + reply.getString("errmsg"));
+  }
+
+  /** The commands in process; the answer comes back on the caller's context, as a client's would. */
+  private Future<List<JsonObject>> run(List<JsonObject> commands) {
+    List<Map<String, Object>> trees = new ArrayList<>(commands.size());
+    commands.forEach(c -> trees.add(LocalDocuments.tree(c)));
+    Context context = Vertx.currentContext();
+    var stage = local.run(database, trees).thenApply(replies -> {
+      List<JsonObject> out = new ArrayList<>(replies.size());
+      replies.forEach(r -> out.add(LocalDocuments.json(r)));
+      return out;
+    });
+    return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+  }
+
+  private static void fail(TaskWrite w, Throwable err) {
+    if (w instanceof TaskWrite.Insert i) {
+      i.done().tryFail(err);
+    } else {
+      ((TaskWrite.Save) w).done().tryFail(err);
+    }
+  }
+
+  @Override
+  public Future<List<Task>> list(TaskQuery query) {
+    return wire.list(query);
+  }
+
+  @Override
+  public Future<Map<String, Long>> countByState(String suiteGuid) {
+    return wire.countByState(suiteGuid);
+  }
+
+  @Override
+  public Future<List<Task>> finishedAfter(List<String> taskTypes, ResultPosition after, int limit) {
+    return wire.finishedAfter(taskTypes, after, limit);
+  }
+
+  @Override
+  public Future<List<Task>> unfinished() {
+    return wire.unfinished();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return wire.close();
+  }
+}
