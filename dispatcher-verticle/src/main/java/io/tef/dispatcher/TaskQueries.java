@@ -37,7 +37,9 @@ final class TaskQueries {
       case LIST -> store.list(new TaskQuery(q.state(), q.taskType(), q.suiteGuid(), q.limit()))
           .map(tasks -> new JsonObject().put("count", tasks.size()).put("tasks", views(tasks)));
       case SUITE -> store.countByState(q.suiteGuid())
-          .compose(counts -> store.list(new TaskQuery(null, null, q.suiteGuid(), TaskQuery.MAX_LIMIT)).map(tasks -> {
+          .compose(counts -> (q.limit() == 0 || counts.isEmpty()
+              ? Future.succeededFuture(java.util.List.<io.tef.core.task.Task>of())
+              : store.list(new TaskQuery(null, null, q.suiteGuid(), q.limit()))).map(tasks -> {
             JsonObject byState = new JsonObject();
             counts.forEach(byState::put);
             return new JsonObject().put("suite_guid", q.suiteGuid()).put("total", counts.values().stream().mapToLong(Long::longValue).sum())

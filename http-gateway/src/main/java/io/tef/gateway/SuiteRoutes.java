@@ -3,6 +3,7 @@ package io.tef.gateway;
 import io.tef.protocol.Addresses;
 import io.tef.protocol.DispatcherControl;
 import io.tef.protocol.Replies;
+import io.tef.core.task.TaskQuery;
 import io.tef.protocol.task.TasksQuery;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,7 @@ final class SuiteRoutes {
   }
 
   void mount(Router router) {
-    router.get("/api/suites/:suite").handler(QueryParams.NONE).handler(this::show);
+    router.get("/api/suites/:suite").handler(QueryParams.only("limit")).handler(this::show);
     router.post("/api/suites/:suite/pause").handler(QueryParams.NONE).handler(ctx -> control(ctx, DispatcherControl.PAUSE_SUITE));
     router.post("/api/suites/:suite/ready").handler(QueryParams.NONE).handler(ctx -> control(ctx, DispatcherControl.READY_SUITE));
     router.post("/api/suites/:suite/stop").handler(QueryParams.NONE).handler(ctx -> control(ctx, DispatcherControl.STOP_SUITE));
@@ -26,8 +27,10 @@ final class SuiteRoutes {
 
   private void show(RoutingContext ctx) {
     String suite = ctx.pathParam("suite");
+    String limit = ctx.queryParams().get("limit");
+    TasksQuery query = TasksQuery.suite(suite, limit == null || limit.isEmpty() ? TasksQuery.SUITE_DEFAULT_LIMIT : TaskQuery.parseLimit(limit));
     // The counts and tasks come from the dispatcher, the owner of the tasks.
-    vertx.eventBus().<JsonObject>request(Addresses.TASKS_QUERY, TasksQuery.suite(suite).toJson()).map(reply -> reply.body()).onSuccess(body -> {
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_QUERY, query.toJson()).map(reply -> reply.body()).onSuccess(body -> {
       if (body.getLong("total") == 0) {
         JsonResponses.send(ctx, 404, io.tef.protocol.ErrorBody.of("no tasks in suite '" + suite + "'", "suite_guid"));
       } else {

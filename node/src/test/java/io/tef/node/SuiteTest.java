@@ -4,6 +4,8 @@ import io.tef.protocol.Addresses;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -40,6 +42,16 @@ class SuiteTest {
       assertEquals(4, suite.getInteger("total"));
       assertEquals(3, suite.getJsonObject("counts").getInteger("queued"));
       assertEquals(4, suite.getJsonArray("tasks").size());
+      // A page of the newest, or the counts alone; a bad limit is named.
+      JsonObject page = http.get("/api/suites/S1?limit=2").bodyAsJsonObject();
+      assertEquals(4, page.getInteger("total"));
+      assertEquals(List.of("running", "q-2"), page.getJsonArray("tasks").stream().map(t -> ((JsonObject) t).getString("guid")).toList());
+      assertEquals(0, http.get("/api/suites/S1?limit=0").bodyAsJsonObject().getJsonArray("tasks").size());
+      for (String bad : List.of("1001", "-1", "many")) {
+        var refused = http.get("/api/suites/S1?limit=" + bad);
+        assertEquals(400, refused.statusCode(), bad);
+        assertEquals("limit", refused.bodyAsJsonObject().getString("field"), bad);
+      }
 
       assertEquals(3, http.post("/api/suites/S1/pause", "").bodyAsJsonObject().getInteger("paused"));
       http.post("/api/tasks", new JsonObject().put("task_type", "echo").put("guid", "late-joiner").put("suite_guid", "S1"));

@@ -87,9 +87,9 @@ public final class TaskJson {
         d.getInteger("timeLimit", 600), d.getInteger("maxAttempts", 3), StoredJson.get(d, "data"),
         d.getString("suiteGuid"), state, d.getInteger("attempt", 0), d.getString("worker"),
         d.getInteger("progress", 0), StoredJson.get(d, "result"), d.getInteger("failCount", 0), d.getInteger("lostCount", 0),
-        d.getString("failReason"), instant(d.getValue("createdAt")), instant(d.getValue("runAt")),
-        instant(d.getValue("lockedAt")), instant(d.getValue("lastRunAt")),
-        instant(d.getValue("lastFinishedAt")), instant(d.getValue("failedAt")),
+        d.getString("failReason"), instant(d, "createdAt"), instant(d, "runAt"),
+        instant(d, "lockedAt"), instant(d, "lastRunAt"),
+        instant(d, "lastFinishedAt"), instant(d, "failedAt"),
         d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")),
         d.getString("repeatInterval") == null ? null : new Repeat(d.getString("repeatInterval"), d.getString("repeatTimezone")),
         d.getString("owner"), StoredJson.get(d, "extra") instanceof JsonObject extra ? extra : null);
@@ -147,9 +147,17 @@ public final class TaskJson {
     return i == null ? null : i.toString();
   }
 
+  /** The raw value: JsonObject.getValue would turn an {@link Instant} into text, to be parsed back here. */
+  private static Instant instant(JsonObject d, String key) {
+    return instant(d.getMap().get(key));
+  }
+
   private static Instant instant(Object v) {
     if (v instanceof Instant i) {
       return i;
+    }
+    if (v instanceof java.util.Map<?, ?> m && !(v instanceof JsonObject)) {
+      v = new JsonObject(castMap(m));
     }
     if (v instanceof JsonObject o && o.getValue("$date") != null) {
       Object d = o.getValue("$date");
@@ -159,6 +167,11 @@ public final class TaskJson {
       return Instant.parse(s);
     }
     return null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Map<String, Object> castMap(java.util.Map<?, ?> m) {
+    return (java.util.Map<String, Object>) m;
   }
 
   private TaskJson() {

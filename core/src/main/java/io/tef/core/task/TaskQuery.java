@@ -24,15 +24,19 @@ public record TaskQuery(TaskState state, String taskType, String suiteGuid, int 
         throw new ValidationException("state", "unknown state '" + state + "'");
       }
     }
-    int n = DEFAULT_LIMIT;
-    if (limit != null && !limit.isEmpty()) {
-      try {
-        n = Integer.parseInt(limit);
-      } catch (NumberFormatException e) {
-        throw new ValidationException("limit", "must be a whole number, got '" + limit + "'");
-      }
+    return new TaskQuery(s, blankToNull(taskType), blankToNull(suiteGuid), parseLimit(limit));
+  }
+
+  /** A {@code limit} query parameter: absent or empty is {@link #DEFAULT_LIMIT}; the range is checked by who takes it. */
+  public static int parseLimit(String limit) {
+    if (limit == null || limit.isEmpty()) {
+      return DEFAULT_LIMIT;
     }
-    return new TaskQuery(s, blankToNull(taskType), blankToNull(suiteGuid), n);
+    try {
+      return Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      throw new ValidationException("limit", "must be a whole number, got '" + limit + "'");
+    }
   }
 
   private static String blankToNull(String s) {

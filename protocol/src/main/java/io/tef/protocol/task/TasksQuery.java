@@ -10,12 +10,17 @@ import io.vertx.core.json.JsonObject;
  * <ul>
  *   <li>{@code {"action": "get", "guid"}}: {@code {"task": view | null}};</li>
  *   <li>{@code {"action": "list", "state"?, "task_type"?, "suite_guid"?, "limit"}}: {@code {"count", "tasks": [views]}}, newest first;</li>
- *   <li>{@code {"action": "suite", "suite_guid"}}: {@code {"suite_guid", "total", "counts": {state: n}, "tasks": [views]}};</li>
+ *   <li>{@code {"action": "suite", "suite_guid", "limit"?}}: {@code {"suite_guid", "total", "counts": {state: n}, "tasks": [views]}},
+ *       the {@code limit} newest tasks (default {@value #SUITE_DEFAULT_LIMIT}, 0 to {@value #SUITE_MAX_LIMIT}; 0: the counts alone);</li>
  *   <li>{@code {"action": "ping"}}: {@code {"store": "up"}} once the store answered.</li>
  * </ul>
  * Bad input fails with 400 naming the field, as every {@link io.tef.protocol.Replies} answer does.
  */
 public record TasksQuery(Action action, String guid, TaskState state, String taskType, String suiteGuid, int limit) {
+
+  /** Tasks a suite's answer lists when not told: its counts say the rest, and a page stays cheap. */
+  public static final int SUITE_DEFAULT_LIMIT = 100;
+  public static final int SUITE_MAX_LIMIT = 1000;
 
   public enum Action {
     GET("get"), LIST("list"), SUITE("suite"), PING("ping");
@@ -49,7 +54,15 @@ public record TasksQuery(Action action, String guid, TaskState state, String tas
   }
 
   public static TasksQuery suite(String suiteGuid) {
-    return new TasksQuery(Action.SUITE, null, null, null, suiteGuid, 0);
+    return suite(suiteGuid, SUITE_DEFAULT_LIMIT);
+  }
+
+  /** A suite's counts and its {@code limit} newest tasks (0: the counts alone). */
+  public static TasksQuery suite(String suiteGuid, int limit) {
+    if (limit < 0 || limit > SUITE_MAX_LIMIT) {
+      throw new ValidationException("limit", "must be between 0 and " + SUITE_MAX_LIMIT + ", got " + limit);
+    }
+    return new TasksQuery(Action.SUITE, null, null, null, suiteGuid, limit);
   }
 
   public static TasksQuery ping() {
@@ -62,7 +75,7 @@ public record TasksQuery(Action action, String guid, TaskState state, String tas
       case GET -> json.put("guid", guid);
       case LIST -> json.put("state", state == null ? null : state.wire()).put("task_type", taskType).put("suite_guid", suiteGuid)
           .put("limit", limit);
-      case SUITE -> json.put("suite_guid", suiteGuid);
+      case SUITE -> json.put("suite_guid", suiteGuid).put("limit", limit);
       case PING -> { }
     }
     return json;
@@ -80,7 +93,8 @@ public record TasksQuery(Action action, String guid, TaskState state, String tas
         }
         yield list(state, Fields.optionalString(json, "task_type"), Fields.optionalString(json, "suite_guid"), Fields.requireInt(json, "limit"));
       }
-      case SUITE -> suite(Fields.requireString(json, "suite_guid"));
+      case SUITE -> suite(Fields.requireString(json, "suite_guid"),
+          json.containsKey("limit") ? Fields.requireInt(json, "limit") : SUITE_DEFAULT_LIMIT);
       case PING -> ping();
     };
   }

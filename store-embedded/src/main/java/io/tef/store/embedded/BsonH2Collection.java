@@ -157,17 +157,36 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
   }
 
   /**
-   * A query naming one suite (and maybe more conditions), unsorted or sorted newest first as a
-   * suite's tasks are listed, is answered from the suite index: the positions to read, or null.
+   * The positions to read, from the suite index, or null (the server scans). A query naming one
+   * suite (and maybe more conditions), unsorted or sorted newest first as a suite's tasks are
+   * listed: that suite's. Any other query sorted newest first (a listing): every document's, in
+   * that order, matched as they come, so a limit ends the walk. Unsorted, asking only for states a
+   * task has not ended in (the dispatcher's read of its unfinished tasks): the unfinished ones'.
+   * Each document read is matched against the whole query, so these need only hold every match.
    */
   private Iterator<Object> suitePositions(Document query, Document orderBy) {
-    if (suites == null || !(query.get(SuiteIndex.SUITE) instanceof String suite) || !suites.answers()) {
+    if (suites == null || !suites.answers()) {
       return null;
     }
-    if (orderBy == null || orderBy.isEmpty()) {
-      return suites.positions(suite);
+    boolean unsorted = orderBy == null || orderBy.isEmpty();
+    if (query.get(SuiteIndex.SUITE) instanceof String suite) {
+      return unsorted ? suites.positions(suite) : isNewestFirst(orderBy) ? suites.newestFirst(suite) : null;
     }
-    return isNewestFirst(orderBy) ? suites.newestFirst(suite) : null;
+    if (!unsorted) {
+      return isNewestFirst(orderBy) ? suites.newestFirst(SuiteIndex.ALL) : null;
+    }
+    return query.size() == 1 && onlyUnfinished(query.get(SuiteIndex.STATE)) ? suites.positions(SuiteIndex.LIVE) : null;
+  }
+
+  /** {@code "queued"}, or {@code {$in: [...]}} of such states only: no ended state, no other condition. */
+  private static boolean onlyUnfinished(Object condition) {
+    if (condition instanceof String state) {
+      return !SuiteIndex.ENDED.contains(state);
+    }
+    if (condition instanceof Document d && d.size() == 1 && d.get("$in") instanceof Collection<?> states && !states.isEmpty()) {
+      return states.stream().allMatch(st -> st instanceof String x && !SuiteIndex.ENDED.contains(x));
+    }
+    return false;
   }
 
   /** Exactly {@code {createdAt: -1, _id: 1}}. */

@@ -43,6 +43,12 @@ final class BsonH2Database extends AbstractSynchronizedMongoDatabase<Object> {
     return new BsonH2UniqueIndex(map, indexName, keys, sparse);
   }
 
+  /** Kept by name only, and never filled by a scan of its collection: see {@link UnbuiltIndex}. */
+  @Override
+  protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+    return new UnbuiltIndex<>(indexName, keys);
+  }
+
   @Override
   protected void dropIndex(MongoCollection<Object> collection, String indexName) {
     super.dropIndex(collection, indexName);

@@ -37,7 +37,16 @@ final class SuiteIndex {
   static final String CREATED = "createdAt";
   /** In the collection's counters: the layout of these maps once built for all its documents. */
   static final String BUILT_KEY = "suiteIndex";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /**
+   * Two more walks kept in the same map under names no suite can have (a document whose suite
+   * starts with {@code \u0000} is irregular): every document, for a listing newest first, and the
+   * documents not ended, for the dispatcher's read of its unfinished tasks. Neither is counted.
+   */
+  static final String ALL = "\u0000all";
+  static final String LIVE = "\u0000live";
+  /** The states a task ends in (protocol's TaskState), the ones {@link #LIVE} leaves out. */
+  static final java.util.Set<String> ENDED = java.util.Set.of("completed", "failed", "cancelled");
   private static final String IRREGULAR_KEY = "suiteIndexIrregular";
   private static final byte[] PRESENT = new byte[0];
 
@@ -91,32 +100,51 @@ final class SuiteIndex {
     if (seen[0] == 0) {
       return; // a new collection: nothing was indexed
     }
-    LOG.info("Indexed the suites of {} ({} documents, {} in suites) in {} ms", fullName, seen[0], entries.sizeAsLong(),
+    LOG.info("Indexed {} by suite, creation and unfinished ({} documents, {} keys) in {} ms", fullName, seen[0], entries.sizeAsLong(),
         (System.nanoTime() - t0) / 1_000_000);
   }
 
   void added(Object position, Document document) {
-    apply(entryOf(position, document), 1);
+    entriesOf(position, document).forEach(e -> apply(e, 1));
   }
 
   void removed(Object position, Document document) {
-    apply(entryOf(position, document), -1);
+    entriesOf(position, document).forEach(e -> apply(e, -1));
   }
 
   void replaced(Object position, Document before, Document after) {
-    Entry was = entryOf(position, before);
-    Entry is = entryOf(position, after);
-    if (Objects.equals(was, is)) {
+    List<Entry> was = entriesOf(position, before);
+    List<Entry> is = entriesOf(position, after);
+    if (was.equals(is)) {
       return;
     }
-    if (was != null && is != null && was.key() != null && was.key().equals(is.key())) {
-      // The usual change of a task: its state, not its place in the suite.
-      count(was, -1);
-      count(is, 1);
-      return;
+    for (Entry e : was) {
+      Entry same = sameKey(is, e);
+      if (same == null) {
+        apply(e, -1);
+      } else if (!same.equals(e)) {
+        // The usual change of a task: its state, not its place.
+        count(e, -1);
+        count(same, 1);
+      }
     }
-    apply(was, -1);
-    apply(is, 1);
+    for (Entry e : is) {
+      if (sameKey(was, e) == null) {
+        apply(e, 1);
+      }
+    }
+  }
+
+  private static Entry sameKey(List<Entry> entries, Entry e) {
+    for (Entry x : entries) {
+      if (x != IRREGULAR && e != IRREGULAR && x.key().equals(e.key())) {
+        return x;
+      }
+      if (x == IRREGULAR && e == IRREGULAR) {
+        return x;
+      }
+    }
+    return null;
   }
 
   /** False while an irregular document is in the collection: then the server scans, as before. */
@@ -124,7 +152,7 @@ final class SuiteIndex {
     return irregular() == 0;
   }
 
-  /** Positions of a suite's documents, in no particular order. */
+  /** Positions of a suite's documents (or of {@link #ALL}, {@link #LIVE}), in no particular order. */
   Iterator<Object> positions(String suite) {
     return positions(entries.cursor(SuiteIndexKey.first(suite), SuiteIndexKey.last(suite), false));
   }
@@ -186,6 +214,9 @@ final class SuiteIndex {
   }
 
   private void count(Entry entry, int delta) {
+    if (!entry.counted()) {
+      return;
+    }
     KeyValue key = new KeyValue(entry.key().suite(), entry.state());
     Long n = counts.get(key);
     long now = (n == null ? 0 : n) + delta;
@@ -196,23 +227,35 @@ final class SuiteIndex {
     }
   }
 
-  /** What the index keeps of one document; null: the document is in no suite. */
-  private record Entry(SuiteIndexKey key, String state) {
+  /** One key the index keeps of a document; {@code counted}: by state, for its suite. */
+  private record Entry(SuiteIndexKey key, String state, boolean counted) {
   }
 
-  private static final Entry IRREGULAR = new Entry(null, null);
+  private static final Entry IRREGULAR = new Entry(null, null, false);
+  private static final List<Entry> IRREGULAR_ONLY = List.of(IRREGULAR);
 
-  private static Entry entryOf(Object position, Document document) {
+  /** Its suite's key (if it has a suite), its key among all, its key among the unfinished (if so). */
+  private static List<Entry> entriesOf(Object position, Document document) {
     Object suite = document.get(SUITE);
-    if (suite == null) {
-      return null;
-    }
     Object state = document.get(STATE);
     // As the server's sort reads a field: absent is Missing, not null.
     Object created = document.containsKey(CREATED) ? document.get(CREATED) : Missing.getInstance();
-    if (!(suite instanceof String s) || !(state instanceof String st) || created instanceof Collection || created instanceof Document) {
-      return IRREGULAR;
+    if (created instanceof Collection || created instanceof Document) {
+      return IRREGULAR_ONLY;
     }
-    return new Entry(new SuiteIndexKey(s, created, Missing.ofNullable(position)), st);
+    Object at = Missing.ofNullable(position);
+    String st = state instanceof String x ? x : null;
+    List<Entry> out = new java.util.ArrayList<>(3);
+    if (suite != null) {
+      if (!(suite instanceof String s) || st == null || s.startsWith("\u0000")) {
+        return IRREGULAR_ONLY;
+      }
+      out.add(new Entry(new SuiteIndexKey(s, created, at), st, true));
+    }
+    out.add(new Entry(new SuiteIndexKey(ALL, created, at), st, false));
+    if (st != null && !ENDED.contains(st)) {
+      out.add(new Entry(new SuiteIndexKey(LIVE, created, at), st, false));
+    }
+    return out;
   }
 }

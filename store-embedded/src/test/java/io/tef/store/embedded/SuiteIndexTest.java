@@ -82,6 +82,7 @@ class SuiteIndexTest {
       tasks.values().stream().filter(t -> "s2".equals(t.getString("suiteGuid")) && "queued".equals(t.getString("state")))
           .forEach(t -> t.put("state", "cancelled"));
       assertAnswersAsTheScan();
+      assertWholeCollectionAnswersAsTheScan();
     }
     // Other collections keep no suite index.
     await(client.insert("other", task("o1", "s1", "queued", CREATED.get(0))));
@@ -139,16 +140,25 @@ class SuiteIndexTest {
       MVMap<SuiteIndexKey, byte[]> index = store.openMap(StoreFileFormat.SUITES_PREFIX + FULL_NAME, StoreFileFormat.suiteIndexMap());
       assertTrue(index.remove(new SuiteIndexKey("s1", CREATED.get(0), hidden)) != null);
       store.openMap(StoreFileFormat.SUITE_COUNTS_PREFIX + FULL_NAME, StoreFileFormat.suiteCountsMap()).put(new KeyValue("s1", "succeeded"), 99L);
+      assertTrue(index.remove(new SuiteIndexKey(SuiteIndex.ALL, CREATED.get(1), "x5")) != null);
+      assertTrue(index.remove(new SuiteIndexKey(SuiteIndex.LIVE, CREATED.get(0), "x6")) != null);
     });
 
     open(vertx);
     List<String> fromIndex = ids(await(client.findWithOptions(TASKS, new JsonObject().put("suiteGuid", "s1"), newestFirst(100))));
-    List<String> scanned = ids(await(client.findWithOptions(TASKS, scanQuery("s1"), newestFirst(100))));
+    List<String> scanned = ids(await(client.findWithOptions(TASKS, scanQuery("s1"), scannedNewestFirst(100))));
     assertEquals(20, scanned.size());
     assertFalse(fromIndex.contains(hidden));
     assertEquals(scanned.stream().filter(id -> !id.equals(hidden)).toList(), fromIndex);
     assertEquals(Map.of("succeeded", 99L), counts("s1", true));
     assertEquals(Map.of("succeeded", 20L), counts("s1", false));
+    // A listing of everything walks the index of all tasks; the unfinished come from theirs.
+    List<String> listed = ids(await(client.findWithOptions(TASKS, new JsonObject(), newestFirst(100))));
+    assertEquals(19, listed.size());
+    assertFalse(listed.contains("x5"));
+    List<String> unfinished = ids(await(client.find(TASKS, new JsonObject().put("state", new JsonObject().put("$in", new JsonArray().add("succeeded"))))));
+    assertEquals(19, unfinished.size());
+    assertFalse(unfinished.contains("x6"));
   }
 
   @Test
@@ -287,7 +297,7 @@ class SuiteIndexTest {
     stateless.remove("state");
     await(client.insert(TASKS, inTwo));
     await(client.insert(TASKS, stateless));
-    List<String> scanned = ids(await(client.findWithOptions(TASKS, scanQuery("s1"), newestFirst(100))));
+    List<String> scanned = ids(await(client.findWithOptions(TASKS, scanQuery("s1"), scannedNewestFirst(100))));
     assertTrue(scanned.contains("list") && scanned.contains("stateless"));
     assertEquals(scanned, ids(await(client.findWithOptions(TASKS, new JsonObject().put("suiteGuid", "s1"), newestFirst(100)))));
     JsonArray scannedCounts = await(client.runCommand("aggregate", countCommand(scanQuery("s1")))).getJsonObject("cursor").getJsonArray("firstBatch");
@@ -356,18 +366,37 @@ class SuiteIndexTest {
       List<String> model = modelNewestFirst(suite);
       for (int limit : new int[] {1, 2, 5, 1000}) {
         List<String> fromIndex = ids(await(client.findWithOptions(TASKS, new JsonObject().put("suiteGuid", suite), newestFirst(limit))));
-        List<String> scanned = ids(await(client.findWithOptions(TASKS, scanQuery(suite), newestFirst(limit))));
+        List<String> scanned = ids(await(client.findWithOptions(TASKS, scanQuery(suite), scannedNewestFirst(limit))));
         assertEquals(scanned, fromIndex, () -> suite + " newest first, limit " + limit);
         assertEquals(model.subList(0, Math.min(limit, model.size())), fromIndex, () -> suite + " against the model, limit " + limit);
       }
       JsonObject queued = new JsonObject().put("suiteGuid", suite).put("state", "queued");
-      assertEquals(ids(await(client.findWithOptions(TASKS, scanQuery(suite).put("state", "queued"), newestFirst(1000)))),
+      assertEquals(ids(await(client.findWithOptions(TASKS, scanQuery(suite).put("state", "queued"), scannedNewestFirst(1000)))),
           ids(await(client.findWithOptions(TASKS, queued, newestFirst(1000)))), () -> suite + " queued");
       assertEquals(Set.copyOf(model), Set.copyOf(ids(await(client.find(TASKS, new JsonObject().put("suiteGuid", suite))))), () -> suite + " unsorted");
       Map<String, Long> counts = modelCounts(suite);
       assertEquals(counts, counts(suite, true), () -> suite + " counts");
       assertEquals(counts, counts(suite, false), () -> suite + " counts by the scan");
     }
+  }
+
+  /**
+   * The walks kept beside the suites: a listing of the whole collection newest first (maybe of one
+   * state), and the read of the unfinished tasks, against the server's scan (a sort with one more
+   * key, or a query the walk does not take) and the model.
+   */
+  private void assertWholeCollectionAnswersAsTheScan() throws Exception {
+    for (JsonObject query : List.of(new JsonObject(), new JsonObject().put("state", "queued"))) {
+      for (int limit : new int[] {1, 5, 1000}) {
+        List<String> walked = ids(await(client.findWithOptions(TASKS, query, newestFirst(limit))));
+        List<String> scanned = ids(await(client.findWithOptions(TASKS, query, scannedNewestFirst(limit))));
+        assertEquals(scanned, walked, () -> query + " newest first, limit " + limit);
+      }
+    }
+    List<String> live = STATES.stream().filter(st -> !List.of("completed", "failed", "cancelled").contains(st)).toList();
+    Set<String> unfinished = tasks.values().stream().filter(t -> live.contains(t.getString("state"))).map(t -> t.getString("_id")).collect(Collectors.toSet());
+    JsonObject unfinishedQuery = new JsonObject().put("state", new JsonObject().put("$in", new JsonArray(live)));
+    assertEquals(unfinished, Set.copyOf(ids(await(client.find(TASKS, unfinishedQuery)))), "unfinished");
   }
 
   private List<String> modelNewestFirst(String suite) {
@@ -386,9 +415,18 @@ class SuiteIndexTest {
     Set<SuiteIndexKey> expectedKeys = new HashSet<>();
     Map<KeyValue, Long> expectedCounts = new HashMap<>();
     for (JsonObject t : tasks.values()) {
-      if (t.getValue("suiteGuid") instanceof String suite) {
-        expectedKeys.add(new SuiteIndexKey(suite, created(t), t.getString("_id")));
-        expectedCounts.merge(new KeyValue(suite, t.getString("state")), 1L, Long::sum);
+      Object suite = t.getValue("suiteGuid");
+      Object state = t.getValue("state");
+      if (suite instanceof String s && state instanceof String) {
+        expectedKeys.add(new SuiteIndexKey(s, created(t), t.getString("_id")));
+        expectedCounts.merge(new KeyValue(s, t.getString("state")), 1L, Long::sum);
+      } else if (suite != null) {
+        continue; // irregular: only counted as such
+      }
+      // Every regular task among all, and the unfinished among the live.
+      expectedKeys.add(new SuiteIndexKey(SuiteIndex.ALL, created(t), t.getString("_id")));
+      if (state instanceof String st && !List.of("completed", "failed", "cancelled").contains(st)) {
+        expectedKeys.add(new SuiteIndexKey(SuiteIndex.LIVE, created(t), t.getString("_id")));
       }
     }
     withFile(store -> {
@@ -435,6 +473,11 @@ class SuiteIndexTest {
   /** As {@code MongoTaskStore.list} asks for a suite's tasks. */
   private static FindOptions newestFirst(int limit) {
     return new FindOptions().setLimit(limit).setSort(new JsonObject().put("createdAt", -1).put("_id", 1));
+  }
+
+  /** The same order, by a sort the index does not take (one key more, absent from every task): the server scans. */
+  private static FindOptions scannedNewestFirst(int limit) {
+    return new FindOptions().setLimit(limit).setSort(new JsonObject().put("createdAt", -1).put("_id", 1).put("absent", 1));
   }
 
   private static List<String> ids(List<JsonObject> documents) {

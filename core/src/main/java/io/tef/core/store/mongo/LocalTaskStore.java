@@ -25,11 +25,14 @@ import java.util.Map;
  * the same commands {@link MongoTaskStore} sends over the wire, so the same fence decides and the
  * same outcomes come back. A batch is one insert command and one update command per replace,
  * answered once one commit covers them all, so each replace says on its own whether it matched.
- * Listings, counts and the keeper's reads, which are not on the dispatch path, go over the wire.
+ * Reads too (listings, a suite's counts, the keeper's pages). Only creating the indexes and
+ * closing go through the wire client.
  */
 final class LocalTaskStore implements TaskStore {
 
   private static final int DUPLICATE_KEY = 11000;
+  /** Documents per reply of a long read, as MongoDB's own first batch: no reply holds a whole collection. */
+  private static final int BATCH = 101;
 
   private final LocalStore local;
   private final String database;
@@ -62,15 +65,7 @@ final class LocalTaskStore implements TaskStore {
 
   @Override
   public Future<Task> find(String guid) {
-    JsonObject command = new JsonObject()
-        .put("find", MongoTaskStore.COLLECTION)
-        .put("filter", new JsonObject().put("_id", guid))
-        .put("limit", 1);
-    return run(List.of(command)).map(replies -> {
-      JsonObject reply = ok(replies.get(0));
-      var batch = reply.getJsonObject("cursor").getJsonArray("firstBatch");
-      return batch.isEmpty() ? null : TaskJson.fromDocument(batch.getJsonObject(0));
-    });
+    return findAll(new JsonObject().put("_id", guid), null, 1).map(found -> found.isEmpty() ? null : found.get(0));
   }
 
   @Override
@@ -95,7 +90,7 @@ final class LocalTaskStore implements TaskStore {
           .put("documents", new io.vertx.core.json.JsonArray(docs)).put("ordered", false));
     }
     for (TaskWrite.Save s : saves) {
-      JsonObject update = new JsonObject().put("q", MongoTaskStore.fence(s.task())).put("u", TaskJson.toNativeDocument(s.task()));
+      JsonObject update = new JsonObject().put("q", TaskFilters.fence(s.task())).put("u", TaskJson.toNativeDocument(s.task()));
       commands.add(new JsonObject().put("update", MongoTaskStore.COLLECTION)
           .put("updates", new io.vertx.core.json.JsonArray().add(update)).put("ordered", false));
     }
@@ -191,22 +186,46 @@ final class LocalTaskStore implements TaskStore {
 
   @Override
   public Future<List<Task>> list(TaskQuery query) {
-    return wire.list(query);
+    return findAll(TaskFilters.list(query), TaskFilters.NEWEST_FIRST, query.limit());
   }
 
   @Override
   public Future<Map<String, Long>> countByState(String suiteGuid) {
-    return wire.countByState(suiteGuid);
+    return run(List.of(TaskFilters.countByState(suiteGuid)))
+        .map(replies -> TaskFilters.counts(ok(replies.get(0)).getJsonObject("cursor").getJsonArray("firstBatch")));
   }
 
   @Override
   public Future<List<Task>> finishedAfter(List<String> taskTypes, ResultPosition after, int limit) {
-    return wire.finishedAfter(taskTypes, after, limit);
+    return findAll(TaskFilters.finishedAfter(taskTypes, after, TaskFilters.NATIVE_DATES), TaskFilters.FINISH_ORDER, limit);
   }
 
   @Override
   public Future<List<Task>> unfinished() {
-    return wire.unfinished();
+    return findAll(TaskFilters.unfinished(), null, 0);
+  }
+
+  /** A find and, when the store answers with a cursor, its further batches; {@code limit} 0: all. */
+  private Future<List<Task>> findAll(JsonObject filter, JsonObject sort, int limit) {
+    JsonObject find = new JsonObject().put("find", MongoTaskStore.COLLECTION).put("filter", filter).put("batchSize", BATCH);
+    if (sort != null) {
+      find.put("sort", sort);
+    }
+    if (limit > 0) {
+      find.put("limit", limit);
+    }
+    List<Task> tasks = new ArrayList<>();
+    return run(List.of(find)).compose(replies -> batches(ok(replies.get(0)).getJsonObject("cursor"), "firstBatch", tasks));
+  }
+
+  private Future<List<Task>> batches(JsonObject cursor, String batchKey, List<Task> tasks) {
+    cursor.getJsonArray(batchKey).forEach(d -> tasks.add(TaskJson.fromDocument((JsonObject) d)));
+    long id = cursor.getLong("id", 0L);
+    if (id == 0) {
+      return Future.succeededFuture(tasks);
+    }
+    JsonObject more = new JsonObject().put("getMore", id).put("collection", MongoTaskStore.COLLECTION).put("batchSize", BATCH);
+    return run(List.of(more)).compose(replies -> batches(ok(replies.get(0)).getJsonObject("cursor"), "nextBatch", tasks));
   }
 
   @Override

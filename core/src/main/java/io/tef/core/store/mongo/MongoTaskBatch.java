@@ -64,7 +64,7 @@ final class MongoTaskBatch {
           tokens.put(i, token);
           doc.put(WRITE_TOKEN, token);
         }
-        operations.add(BulkOperation.createReplace(MongoTaskStore.fence(w.task()), doc));
+        operations.add(BulkOperation.createReplace(TaskFilters.fence(w.task()), doc));
       }
     }
     client.bulkWriteWithOptions(MongoTaskStore.COLLECTION, operations, new BulkWriteOptions(false)).onComplete(ar -> {

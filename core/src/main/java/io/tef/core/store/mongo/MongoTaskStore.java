@@ -9,16 +9,13 @@ import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
-import io.tef.protocol.task.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** {@link TaskStore} on MongoDB (or the embedded MongoDB-wire store) through vertx-mongo-client. */
@@ -75,7 +72,7 @@ public final class MongoTaskStore implements TaskStore {
    */
   @Override
   public Future<SaveOutcome> save(Task task) {
-    return client.replaceDocuments(COLLECTION, fence(task), TaskJson.toDocument(task))
+    return client.replaceDocuments(COLLECTION, TaskFilters.fence(task), TaskJson.toDocument(task))
         .compose(r -> r != null && r.getDocMatched() > 0
             ? Future.succeededFuture(SaveOutcome.WRITTEN)
             : find(task.guid()).map(SaveOutcome::refused));
@@ -91,77 +88,29 @@ public final class MongoTaskStore implements TaskStore {
     }
   }
 
-  /** Read only: every fenced write shares it (one per save would be built on the dispatch path). */
-  private static final JsonObject NOT_ENDED = new JsonObject().put("$nin",
-      new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList()));
-
-  /** {@code _id} and: a lower stored attempt, or the same one not ended (any ended one, for a queued write). */
-  static JsonObject fence(Task task) {
-    JsonObject filter = new JsonObject().put("_id", task.guid());
-    if (task.state() == TaskState.QUEUED) {
-      return filter.put("attempt", new JsonObject().put("$lte", task.attempt()));
-    }
-    return filter.put("$or", new JsonArray()
-        .add(new JsonObject().put("attempt", new JsonObject().put("$lt", task.attempt())))
-        .add(new JsonObject().put("attempt", task.attempt()).put("state", NOT_ENDED)));
-  }
-
   @Override
   public Future<List<Task>> list(TaskQuery q) {
-    JsonObject query = new JsonObject();
-    if (q.state() != null) {
-      query.put("state", q.state().wire());
-    }
-    if (q.taskType() != null) {
-      query.put("name", q.taskType());
-    }
-    if (q.suiteGuid() != null) {
-      query.put("suiteGuid", q.suiteGuid());
-    }
-    FindOptions options = new FindOptions().setLimit(q.limit()).setSort(new JsonObject().put("createdAt", -1).put("_id", 1));
-    return client.findWithOptions(COLLECTION, query, options)
+    FindOptions options = new FindOptions().setLimit(q.limit()).setSort(TaskFilters.NEWEST_FIRST);
+    return client.findWithOptions(COLLECTION, TaskFilters.list(q), options)
         .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
   }
 
   @Override
   public Future<java.util.Map<String, Long>> countByState(String suiteGuid) {
-    JsonObject command = new JsonObject()
-        .put("aggregate", COLLECTION)
-        .put("pipeline", new JsonArray()
-            .add(new JsonObject().put("$match", new JsonObject().put("suiteGuid", suiteGuid)))
-            .add(new JsonObject().put("$group", new JsonObject().put("_id", "$state").put("n", new JsonObject().put("$sum", 1)))))
-        .put("cursor", new JsonObject());
-    return client.runCommand("aggregate", command).map(reply -> {
-      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
-      reply.getJsonObject("cursor").getJsonArray("firstBatch").forEach(o -> {
-        JsonObject row = (JsonObject) o;
-        counts.put(row.getString("_id"), ((Number) row.getValue("n")).longValue());
-      });
-      return counts;
-    });
+    return client.runCommand("aggregate", TaskFilters.countByState(suiteGuid))
+        .map(reply -> TaskFilters.counts(reply.getJsonObject("cursor").getJsonArray("firstBatch")));
   }
 
   @Override
   public Future<List<Task>> finishedAfter(List<String> taskTypes, ResultPosition after, int limit) {
-    JsonArray terminal = new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList());
-    JsonObject query = new JsonObject()
-        .put("name", new JsonObject().put("$in", new JsonArray(List.copyOf(taskTypes))))
-        .put("state", new JsonObject().put("$in", terminal));
-    if (after != null) {
-      JsonObject at = new JsonObject().put("$date", after.finishedAt().toString());
-      query.put("$or", new JsonArray()
-          .add(new JsonObject().put("lastFinishedAt", new JsonObject().put("$gt", at)))
-          .add(new JsonObject().put("lastFinishedAt", at).put("_id", new JsonObject().put("$gt", after.guid()))));
-    }
-    FindOptions options = new FindOptions().setLimit(limit).setSort(new JsonObject().put("lastFinishedAt", 1).put("_id", 1));
-    return client.findWithOptions(COLLECTION, query, options)
+    FindOptions options = new FindOptions().setLimit(limit).setSort(TaskFilters.FINISH_ORDER);
+    return client.findWithOptions(COLLECTION, TaskFilters.finishedAfter(taskTypes, after, TaskFilters.WIRE_DATES), options)
         .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
   }
 
   @Override
   public Future<List<Task>> unfinished() {
-    JsonArray live = new JsonArray(Arrays.stream(TaskState.values()).filter(s -> !s.terminal()).map(TaskState::wire).toList());
-    return client.find(COLLECTION, new JsonObject().put("state", new JsonObject().put("$in", live)))
+    return client.find(COLLECTION, TaskFilters.unfinished())
         .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
   }
 
