@@ -87,6 +87,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--amqp-url", description = "The broker for --producer amqp (default ${DEFAULT-VALUE}).", defaultValue = "amqp://guest:guest@127.0.0.1:5672")
   String amqpUrl;
 
+  @Option(names = "--finished", description = "Finished tasks written into the store before anything runs: the history the measure runs beside (default ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int finished;
+
   @Option(names = "--queued", description = "Tasks of a type no worker runs, submitted before the measure: a backlog in the queue and the store (default ${DEFAULT-VALUE}).",
       defaultValue = "0")
   int queued;
@@ -99,8 +103,9 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0 || warmup < 0 || dispatchers < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--tasks, --workers, --in-flight and --dispatchers must be at least 1; --queued and --warmup at least 0");
+    if (tasks < 1 || workers < 1 || inFlight < 1 || queued < 0 || warmup < 0 || dispatchers < 1 || finished < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--tasks, --workers, --in-flight and --dispatchers must be at least 1; --queued, --finished and --warmup at least 0");
     }
     if (dispatcherNodes < 0 || dispatcherNodes > 8) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--dispatcher-nodes must be 0 to 8");
@@ -122,6 +127,9 @@ public final class BenchMain implements Callable<Integer> {
     TefNode node = TefNode.start(config(dataDir), null);
     DispatcherNodes others = null;
     try {
+      if (finished > 0) {
+        writeHistory(node);
+      }
       if (workerJvms > 0) {
         return new DeployedRun(deployed(), node).run();
       }
@@ -180,6 +188,19 @@ public final class BenchMain implements Callable<Integer> {
             dispatchers, dispatchers == 1 ? "" : "s")
         : String.format(Locale.ROOT, "mode: %d dispatcher node%s in other JVMs (%d dispatcher%s each, with collective and registry); "
             + "this JVM: store, gateway, workers", dispatcherNodes, dispatcherNodes == 1 ? "" : "s", dispatchers, dispatchers == 1 ? "" : "s");
+  }
+
+  /** The finished tasks of {@code --finished}, straight into the node's store over the wire, as any client would. */
+  private void writeHistory(TefNode node) throws Exception {
+    long h0 = System.nanoTime();
+    io.vertx.ext.mongo.MongoClient client = io.vertx.ext.mongo.MongoClient.create(node.vertx(), new JsonObject()
+        .put("connection_string", node.config().mongo().connectionString()).put("db_name", node.config().mongo().database()));
+    try {
+      FinishedTasks.fill(client, finished, "history", null, java.time.Instant.parse("2024-01-01T00:00:00Z"), 10);
+    } finally {
+      await(client.close());
+    }
+    System.out.printf(Locale.ROOT, "history: %d finished tasks written into the store in %.1f s%n", finished, (System.nanoTime() - h0) / 1e9);
   }
 
   /** Every dispatcher knows the others: a control message reaches them all and counts them. */

@@ -45,8 +45,6 @@ import java.util.stream.Stream;
 public final class SuiteProbe implements Callable<Integer> {
 
   private static final String SUITE = "suite-probe";
-  private static final int BATCH = 1000;
-  private static final int BATCHES_IN_FLIGHT = 4;
 
   @Option(names = "--others", description = "Finished tasks in no suite (default ${DEFAULT-VALUE}).", defaultValue = "1000000")
   int others;
@@ -174,54 +172,10 @@ public final class SuiteProbe implements Callable<Integer> {
   private void fill(MongoClient client) throws Exception {
     long f0 = System.nanoTime();
     Instant base = Instant.parse("2024-01-01T00:00:00Z");
-    insertAll(client, others, i -> finished("other-" + i, null, base.plusMillis(10L * i), i));
+    FinishedTasks.fill(client, others, "other", null, base, 10);
     // The suite's tasks come in bursts: ten share each millisecond, as a suite submitted at once does.
-    Instant suiteStart = base.plusMillis(5L * others);
-    insertAll(client, suiteSize, i -> finished("member-" + i, SUITE, suiteStart.plusMillis(i / 10), i));
+    FinishedTasks.fill(client, suiteSize, "member", SUITE, base.plusMillis(5L * others), 0.1);
     System.out.printf(Locale.ROOT, "filled %d + %d tasks in %.1f s%n", others, suiteSize, (System.nanoTime() - f0) / 1e9);
-  }
-
-  private interface TaskAt {
-    Task make(int i);
-  }
-
-  private static void insertAll(MongoClient client, int count, TaskAt task) throws Exception {
-    int next = 0;
-    long reported = 0;
-    while (next < count) {
-      List<Future<?>> inFlight = new ArrayList<>();
-      for (int b = 0; b < BATCHES_IN_FLIGHT && next < count; b++) {
-        List<BulkOperation> batch = new ArrayList<>(BATCH);
-        for (int i = 0; i < BATCH && next < count; i++, next++) {
-          batch.add(BulkOperation.createInsert(TaskJson.toDocument(task.make(next))));
-        }
-        inFlight.add(client.bulkWrite(MongoTaskStore.COLLECTION, batch));
-      }
-      await(Future.all(inFlight));
-      if (next - reported >= 100_000) {
-        reported = next;
-        System.out.printf(Locale.ROOT, "  %d / %d%n", next, count);
-      }
-    }
-  }
-
-  /** Finished as most tasks of a store are: mostly completed, some failed, a few cancelled. */
-  private static Task finished(String guid, String suite, Instant createdAt, int i) {
-    JsonObject json = new JsonObject().put("task_type", "probe").put("task_data", new JsonObject().put("n", i));
-    if (suite != null) {
-      json.put("suite_guid", suite);
-    }
-    if (i % 20 < 3) {
-      json.put("max_attempts", 1);
-    }
-    Task accepted = Task.accepted(TaskEnvelope.parse(json, TaskDefaults.TEF), guid, createdAt, "probe", "probe");
-    if (i % 20 == 19) {
-      return accepted.cancelled(createdAt.plusMillis(5), "probe");
-    }
-    Task working = accepted.dispatched("probe-worker", createdAt.plusMillis(1), "probe").working(createdAt.plusMillis(2), "probe-worker");
-    return i % 20 < 3
-        ? working.attemptFailed("probe failure", createdAt.plusMillis(3), createdAt.plusMillis(3), "probe-worker")
-        : working.completed(new JsonObject().put("ok", true), createdAt.plusMillis(3), "probe-worker");
   }
 
   private static TefConfig config(Path dir) throws Exception {
