@@ -32,6 +32,9 @@ record SuiteIndexKey(String suite, Object createdAt, Object position) {
     if (c != 0 || a.createdAt instanceof Bound) {
       return c;
     }
+    if (a.position instanceof String x && b.position instanceof String y) {
+      return y.compareTo(x); // what the server's comparator does for two strings, without its type ranking
+    }
     c = ValueComparator.asc().compare(b.position, a.position);
     return c != 0 ? c : BsonValues.compare(b.position, a.position);
   }
@@ -39,6 +42,9 @@ record SuiteIndexKey(String suite, Object createdAt, Object position) {
   private static int compareCreated(Object a, Object b) {
     if (a instanceof Bound || b instanceof Bound) {
       return Integer.compare(rank(a), rank(b));
+    }
+    if (a instanceof java.time.Instant x && b instanceof java.time.Instant y) {
+      return x.compareTo(y); // as the server's comparator orders two dates, without its type ranking
     }
     return ValueComparator.asc().compare(a, b);
   }
