@@ -31,8 +31,8 @@ import java.util.Map;
 final class LocalTaskStore implements TaskStore {
 
   private static final int DUPLICATE_KEY = 11000;
-  /** Documents per reply of a long read, as MongoDB's own first batch: no reply holds a whole collection. */
-  private static final int BATCH = 101;
+  /** Documents per reply of a long read: no reply holds a whole collection, and a million tasks take a thousand. */
+  private static final int BATCH = 1000;
 
   private final LocalStore local;
   private final String database;
@@ -215,17 +215,36 @@ final class LocalTaskStore implements TaskStore {
       find.put("limit", limit);
     }
     List<Task> tasks = new ArrayList<>();
-    return run(List.of(find)).compose(replies -> batches(ok(replies.get(0)).getJsonObject("cursor"), "firstBatch", tasks));
+    Promise<List<Task>> done = Promise.promise();
+    next(find, "firstBatch", tasks, done);
+    return done.future();
   }
 
-  private Future<List<Task>> batches(JsonObject cursor, String batchKey, List<Task> tasks) {
-    cursor.getJsonArray(batchKey).forEach(d -> tasks.add(TaskJson.fromDocument((JsonObject) d)));
-    long id = cursor.getLong("id", 0L);
-    if (id == 0) {
-      return Future.succeededFuture(tasks);
-    }
-    JsonObject more = new JsonObject().put("getMore", id).put("collection", MongoTaskStore.COLLECTION).put("batchSize", BATCH);
-    return run(List.of(more)).compose(replies -> batches(ok(replies.get(0)).getJsonObject("cursor"), "nextBatch", tasks));
+  /**
+   * One batch, then the next from its cursor until the store says there is none: a loop of
+   * callbacks rather than of composed futures, which would complete a million tasks' worth of
+   * batches nested in one another (a stack overflow).
+   */
+  private void next(JsonObject command, String batchKey, List<Task> tasks, Promise<List<Task>> done) {
+    run(List.of(command)).onComplete(ar -> {
+      try {
+        if (ar.failed()) {
+          done.fail(ar.cause());
+          return;
+        }
+        JsonObject cursor = ok(ar.result().get(0)).getJsonObject("cursor");
+        cursor.getJsonArray(batchKey).forEach(d -> tasks.add(TaskJson.fromDocument((JsonObject) d)));
+        long id = cursor.getLong("id", 0L);
+        if (id == 0) {
+          done.complete(tasks);
+        } else {
+          next(new JsonObject().put("getMore", id).put("collection", MongoTaskStore.COLLECTION).put("batchSize", BATCH),
+              "nextBatch", tasks, done);
+        }
+      } catch (RuntimeException e) {
+        done.tryFail(e);
+      }
+    });
   }
 
   @Override

@@ -195,21 +195,21 @@ class MongoTaskStoreTest {
     assertEquals(List.of("1", "2"), await(store.unfinished()).stream().map(Task::guid).sorted().toList());
   }
 
-  /** More tasks than a first batch of a cursor holds (101 on MongoDB): every one comes back. */
+  /** More tasks than a batch of a cursor holds (101 first on MongoDB, 1000 in process): every one comes back. */
   @Test
   void readsLongerThanOneBatchReturnEveryTask() throws Exception {
     List<io.tef.core.store.TaskWrite> batch = new java.util.ArrayList<>();
     List<Future<InsertOutcome>> outs = new java.util.ArrayList<>();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 2500; i++) {
       io.vertx.core.Promise<InsertOutcome> p = io.vertx.core.Promise.promise();
       batch.add(new io.tef.core.store.TaskWrite.Insert(task("many-" + i, "echo", "big"), p));
       outs.add(p.future());
     }
     store.writeAll(batch);
     await(Future.all(outs));
-    assertEquals(300, await(store.unfinished()).size());
+    assertEquals(2500, await(store.unfinished()).size());
     assertEquals(250, await(store.list(new TaskQuery(null, null, "big", 250))).size());
-    assertEquals(java.util.Map.of("queued", 300L), await(store.countByState("big")));
+    assertEquals(java.util.Map.of("queued", 2500L), await(store.countByState("big")));
   }
 
   @Test
