@@ -75,44 +75,29 @@ final class InProcessCommands implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static Document document(Map<String, Object> map) {
-    Document d = new Document();
-    map.forEach((k, v) -> d.put(k, value(v)));
-    return d;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object value(Object v) {
-    if (v instanceof Map<?, ?> m) {
-      return document((Map<String, Object>) m);
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      l.forEach(x -> out.add(value(x)));
-      return out;
-    }
-    return v;
+  private static Document document(Map<String, Object> command) {
+    return (Document) copy(command, true);
   }
 
   /** A reply as a plain tree; an ObjectId as the {@code {"$oid": hex}} a client would show. */
-  private static Map<String, Object> tree(Map<String, Object> d) {
-    Map<String, Object> out = new LinkedHashMap<>(Math.max(4, d.size() * 2));
-    d.forEach((k, v) -> out.put(k, plain(v)));
-    return out;
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> tree(Map<String, Object> reply) {
+    return (Map<String, Object>) copy(reply, false);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Object plain(Object v) {
+  /** A deep copy, its maps as the server's documents (in) or as plain maps (out). */
+  private static Object copy(Object v, boolean toServer) {
     if (v instanceof Map<?, ?> m) {
-      return tree((Map<String, Object>) m);
+      Map<String, Object> out = toServer ? new Document() : new LinkedHashMap<>(Math.max(4, m.size() * 2));
+      m.forEach((k, x) -> out.put((String) k, copy(x, toServer)));
+      return out;
     }
     if (v instanceof List<?> l) {
       List<Object> out = new ArrayList<>(l.size());
-      l.forEach(x -> out.add(plain(x)));
+      l.forEach(x -> out.add(copy(x, toServer)));
       return out;
     }
-    if (v instanceof ObjectId id) {
+    if (!toServer && v instanceof ObjectId id) {
       return Map.of("$oid", id.getHexData());
     }
     return v;
