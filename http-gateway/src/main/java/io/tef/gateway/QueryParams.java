@@ -14,6 +14,8 @@ import java.util.List;
  */
 final class QueryParams implements Handler<RoutingContext> {
 
+  static final String UNDECODABLE = "the query string cannot be decoded: a % must start an escape like %2F or %25";
+
   /** For the routes that take no query parameters. */
   static final QueryParams NONE = new QueryParams(List.of());
 
@@ -33,7 +35,7 @@ final class QueryParams implements Handler<RoutingContext> {
     try {
       params = ctx.queryParams();
     } catch (RuntimeException e) {
-      throw new ValidationException(null, "the query string cannot be decoded: a % must start an escape like %2F or %25");
+      throw new ValidationException(null, UNDECODABLE);
     }
     for (String name : params.names()) {
       if (!accepted.contains(name)) {
