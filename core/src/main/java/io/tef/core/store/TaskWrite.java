@@ -11,11 +11,22 @@ public sealed interface TaskWrite {
 
   Task task();
 
+  /** Fails this write's promise, unless it is settled already. */
+  void fail(Throwable err);
+
   /** A new task; duplicates come back as the stored one (see {@link TaskStore#insert}). */
   record Insert(Task task, Promise<InsertOutcome> done) implements TaskWrite {
+    @Override
+    public void fail(Throwable err) {
+      done.tryFail(err);
+    }
   }
 
   /** A fenced write over the stored task (see {@link TaskStore#save}). */
   record Save(Task task, Promise<SaveOutcome> done) implements TaskWrite {
+    @Override
+    public void fail(Throwable err) {
+      done.tryFail(err);
+    }
   }
 }

@@ -30,7 +30,6 @@ import java.util.Map;
  */
 final class LocalTaskStore implements TaskStore {
 
-  private static final int DUPLICATE_KEY = 11000;
   /** Documents per reply of a long read: no reply holds a whole collection, and a million tasks take a thousand. */
   private static final int BATCH = 1000;
 
@@ -96,7 +95,7 @@ final class LocalTaskStore implements TaskStore {
     }
     run(commands).onComplete(ar -> {
       if (ar.failed()) {
-        writes.forEach(w -> fail(w, ar.cause()));
+        writes.forEach(w -> w.fail(ar.cause()));
         return;
       }
       List<JsonObject> replies = ar.result();
@@ -111,8 +110,8 @@ final class LocalTaskStore implements TaskStore {
   }
 
   private void settleInserts(List<TaskWrite.Insert> inserts, JsonObject reply) {
-    if (reply.getValue("ok") instanceof Number n && n.intValue() != 1) {
-      inserts.forEach(i -> i.done().tryFail(refusal(i.task(), reply)));
+    if (!succeeded(reply)) {
+      inserts.forEach(i -> i.fail(refusal(i.task(), reply)));
       return;
     }
     Map<Integer, JsonObject> errors = writeErrors(reply);
@@ -121,18 +120,18 @@ final class LocalTaskStore implements TaskStore {
       JsonObject err = errors.get(k);
       if (err == null) {
         insert.done().complete(new InsertOutcome(insert.task(), true));
-      } else if (err.getInteger("code", 0) == DUPLICATE_KEY) {
+      } else if (err.getInteger("code", 0) == MongoStores.DUPLICATE_KEY) {
         find(insert.task().guid()).map(existing -> new InsertOutcome(existing, false)).onComplete(insert.done());
       } else {
-        insert.done().tryFail(refusal(insert.task(), err));
+        insert.fail(refusal(insert.task(), err));
       }
     }
   }
 
   private void settleSave(TaskWrite.Save save, JsonObject reply) {
     JsonObject err = writeErrors(reply).get(0);
-    if (err != null || (reply.getValue("ok") instanceof Number ok && ok.intValue() != 1)) {
-      save.done().tryFail(refusal(save.task(), err != null ? err : reply));
+    if (err != null || !succeeded(reply)) {
+      save.fail(refusal(save.task(), err != null ? err : reply));
     } else if (reply.getValue("n") instanceof Number n && n.longValue() > 0) {
       save.done().complete(SaveOutcome.WRITTEN);
     } else {
@@ -156,8 +155,13 @@ final class LocalTaskStore implements TaskStore {
     return new IllegalStateException("the store refused task " + task.guid() + ": " + err.getString("errmsg"));
   }
 
+  /** {@code ok: 1}, as the server answers a command it ran (write errors aside). */
+  private static boolean succeeded(JsonObject reply) {
+    return reply.getValue("ok") instanceof Number n && n.intValue() == 1;
+  }
+
   private static JsonObject ok(JsonObject reply) {
-    if (reply.getValue("ok") instanceof Number n && n.intValue() == 1) {
+    if (succeeded(reply)) {
       return reply;
     }
     throw new IllegalStateException("the store refused a read: " + reply.getString("errmsg"));
@@ -176,13 +180,6 @@ final class LocalTaskStore implements TaskStore {
     return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
   }
 
-  private static void fail(TaskWrite w, Throwable err) {
-    if (w instanceof TaskWrite.Insert i) {
-      i.done().tryFail(err);
-    } else {
-      ((TaskWrite.Save) w).done().tryFail(err);
-    }
-  }
 
   @Override
   public Future<List<Task>> list(TaskQuery query) {

@@ -22,6 +22,9 @@ import io.vertx.ext.mongo.MongoClient;
  */
 public final class MongoStores {
 
+  /** MongoDB's code for a write refused by a unique index (an insert whose {@code _id} exists). */
+  static final int DUPLICATE_KEY = 11000;
+
   private final MongoClient client;
   /** The store in this JVM at the same connection string, or null: see {@link LocalStores}. */
   private final LocalStore local;
@@ -85,7 +88,7 @@ public final class MongoStores {
   /** A duplicate-key refusal (an insert whose {@code _id} exists). */
   static boolean isDuplicateKey(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
-      if (t instanceof com.mongodb.MongoException m && m.getCode() == 11000) {
+      if (t instanceof com.mongodb.MongoException m && m.getCode() == DUPLICATE_KEY) {
         return true;
       }
       if (t.getMessage() != null && t.getMessage().contains("E11000")) {

@@ -32,7 +32,6 @@ final class MongoTaskBatch {
 
   /** The field of a batched replace's token; nothing reads it but the batch that wrote it. */
   static final String WRITE_TOKEN = "writeToken";
-  private static final int DUPLICATE_KEY = 11000;
   /** Tokens are unique within this JVM; the prefix sets them apart from other JVMs'. */
   private static final String TOKEN_PREFIX = java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
   private static final AtomicLong TOKENS = new AtomicLong();
@@ -75,7 +74,7 @@ final class MongoTaskBatch {
         e.getWriteErrors().forEach(err -> errors.put(err.getIndex(), err));
         settle(errors, e.getWriteResult().getMatchedCount());
       } else {
-        writes.forEach(w -> fail(w, ar.cause()));
+        writes.forEach(w -> w.fail(ar.cause()));
       }
     });
   }
@@ -89,13 +88,13 @@ final class MongoTaskBatch {
       if (w instanceof TaskWrite.Insert insert) {
         if (err == null) {
           insert.done().complete(new InsertOutcome(insert.task(), true));
-        } else if (err.getCode() == DUPLICATE_KEY) {
+        } else if (err.getCode() == MongoStores.DUPLICATE_KEY) {
           store.find(insert.task().guid()).map(existing -> new InsertOutcome(existing, false)).onComplete(insert.done());
         } else {
-          fail(w, new IllegalStateException("the store refused task " + w.task().guid() + ": " + err.getMessage()));
+          w.fail(new IllegalStateException("the store refused task " + w.task().guid() + ": " + err.getMessage()));
         }
       } else if (err != null) {
-        fail(w, new IllegalStateException("the store refused task " + w.task().guid() + ": " + err.getMessage()));
+        w.fail(new IllegalStateException("the store refused task " + w.task().guid() + ": " + err.getMessage()));
       } else {
         savesWithoutError++;
         unsure.add(i);
@@ -117,7 +116,7 @@ final class MongoTaskBatch {
     unsure.forEach(i -> ids.add(writes.get(i).task().guid()));
     client.find(MongoTaskStore.COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in", ids))).onComplete(ar -> {
       if (ar.failed()) {
-        unsure.forEach(i -> fail(writes.get(i), ar.cause()));
+        unsure.forEach(i -> writes.get(i).fail(ar.cause()));
         return;
       }
       Map<String, JsonObject> stored = new HashMap<>();
@@ -143,11 +142,4 @@ final class MongoTaskBatch {
     return err;
   }
 
-  private static void fail(TaskWrite w, Throwable err) {
-    if (w instanceof TaskWrite.Insert i) {
-      i.done().tryFail(err);
-    } else {
-      ((TaskWrite.Save) w).done().tryFail(err);
-    }
-  }
 }
