@@ -23,6 +23,11 @@ public final class HttpGatewayVerticle extends VerticleBase {
     TefConfig config = ConfigLoader.fromJson(config());
     Router router = Router.router(vertx);
     JsonResponses.install(router, new io.tef.protocol.json.StrictJson(config.limits().json()));
+    // Before any body is read or any route runs: the origin, then the key, then JSON-only changes.
+    router.route().handler(new Origins(config.http().allowedOrigins()));
+    router.route().handler(new Access(config.auth().keyRing(), new RouteRoles(java.util.Set.copyOf(config.tasker().taskTypes())),
+        FailedAttempts.of(vertx, config.auth().maxFailuresPerMinute())));
+    router.route("/api/*").handler(new JsonBodies());
     router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx));
     new TaskRoutes(vertx, config.restBodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
@@ -31,7 +36,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     CatalogRoutes.taskTypes(vertx).mount(router);
     new ClusterRoutes(vertx).mount(router);
     new WorkerRoutes(vertx).mount(router);
-    new WokmanagerRoutes(vertx, config.auth()).mount(router);
+    new WokmanagerRoutes(vertx).mount(router);
     new TaskerRoutes(vertx, config.tasker(), config.restBodyLimit()).mount(router);
     Methods.install(router);
     // No h2c upgrade: TEF speaks HTTP/1.1, and the upgrade path answers refusals in plain text before any route.

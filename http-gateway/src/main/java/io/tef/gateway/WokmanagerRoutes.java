@@ -1,7 +1,7 @@
 package io.tef.gateway;
 
 import io.tef.protocol.Addresses;
-import io.tef.core.config.TefConfig;
+import io.tef.core.auth.ApiKey;
 import io.tef.protocol.Replies;
 import io.tef.protocol.worker.WorkerStateEvent;
 import io.tef.protocol.ValidationException;
@@ -14,21 +14,18 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * wokmanager's REST door: {@code POST /worker/state} (started, stopped, message, error),
- * {@code GET /worker/state} and {@code GET /worker/{id}/status}, behind {@link ApiKeys}. Workers
+ * {@code GET /worker/state} and {@code GET /worker/{id}/status}, behind {@link Access} (role worker). Workers
  * registered here are records only: they get no tasks.
  */
 final class WokmanagerRoutes {
 
   private final Vertx vertx;
-  private final ApiKeys keys;
 
-  WokmanagerRoutes(Vertx vertx, TefConfig.Auth auth) {
+  WokmanagerRoutes(Vertx vertx) {
     this.vertx = vertx;
-    this.keys = new ApiKeys(auth);
   }
 
   void mount(Router router) {
-    router.route("/worker/*").handler(keys);
     // GET /worker/state may carry wokmanager.py's JSON body {"id": "*"}.
     router.route("/worker/state").handler(BodyHandler.create(false).setBodyLimit(16384));
     router.post("/worker/state").handler(QueryParams.only("api-key")).handler(this::event);
@@ -39,6 +36,10 @@ final class WokmanagerRoutes {
   private void event(RoutingContext ctx) {
     // Checked here too so that bad input is answered without a trip to the collective.
     WorkerStateEvent e = WorkerStateEvent.fromJson(object(ctx, true));
+    ApiKey key = ctx.get(Access.KEY);
+    if (key != null && !key.mayUseWorkerName(e.id())) {
+      throw new ValidationException(403, "id", "the API key '" + key.name() + "' may not speak for worker '" + e.id() + "'");
+    }
     JsonResponses.relay(ctx, vertx, Addresses.COLLECTIVE_WORKER_STATE, e.toJson(), reply -> reply);
   }
 

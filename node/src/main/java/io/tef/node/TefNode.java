@@ -55,6 +55,10 @@ public final class TefNode implements AutoCloseable {
           ? EmbeddedStore.inMemory(config.mongo().embeddedHost(), config.mongo().embeddedPort())
           : EmbeddedStore.onDisk(Path.of(config.node().dataDir()), config.mongo().embeddedHost(), config.mongo().embeddedPort());
       effective = withConnectionString(config, embedded.connectionString());
+      if (!io.tef.core.auth.Loopback.is(config.mongo().embeddedHost())) {
+        LOG.warn("The embedded store is served on {}:{}, beyond this machine, with no authentication: whoever reaches it can read"
+            + " and change every task", config.mongo().embeddedHost(), config.mongo().embeddedPort());
+      }
     }
     Vertx vertx = null;
     try {

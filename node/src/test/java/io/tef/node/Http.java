@@ -3,6 +3,7 @@ package io.tef.node;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -11,13 +12,28 @@ import io.vertx.ext.web.client.WebClientOptions;
 final class Http implements AutoCloseable {
 
   private final WebClient client;
+  /** Sent as x-api-key on every path but wokmanager's /worker door, whose tests give keys their own way. */
+  private final String apiKey;
 
   Http(Vertx vertx, int port) {
+    this(vertx, port, null);
+  }
+
+  Http(Vertx vertx, int port, String apiKey) {
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this.apiKey = apiKey;
+  }
+
+  private HttpRequest<Buffer> request(io.vertx.core.http.HttpMethod method, String path) {
+    HttpRequest<Buffer> r = client.request(method, path);
+    if (apiKey != null && !path.startsWith("/worker")) {
+      r.putHeader("x-api-key", apiKey);
+    }
+    return r;
   }
 
   HttpResponse<Buffer> post(String path, String body) throws Exception {
-    return TestNodes.await(client.post(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.POST, path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
   }
 
   HttpResponse<Buffer> post(String path, JsonObject body) throws Exception {
@@ -29,24 +45,24 @@ final class Http implements AutoCloseable {
   }
 
   HttpResponse<Buffer> put(String path, String body) throws Exception {
-    return TestNodes.await(client.put(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.PUT, path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
   }
 
   HttpResponse<Buffer> delete(String path) throws Exception {
-    return TestNodes.await(client.delete(path).send());
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.DELETE, path).send());
   }
 
   HttpResponse<Buffer> get(String path) throws Exception {
-    return TestNodes.await(client.get(path).send());
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.GET, path).send());
   }
 
   HttpResponse<Buffer> get(String path, String header, String value) throws Exception {
-    return TestNodes.await(client.get(path).putHeader(header, value).send());
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.GET, path).putHeader(header, value).send());
   }
 
   /** Any method, custom ones (FOO) too, with an optional header. */
   HttpResponse<Buffer> send(io.vertx.core.http.HttpMethod method, String path, String header, String value) throws Exception {
-    var request = client.request(method, path);
+    var request = request(method, path);
     if (header != null) {
       request.putHeader(header, value);
     }
@@ -54,16 +70,16 @@ final class Http implements AutoCloseable {
   }
 
   HttpResponse<Buffer> send(io.vertx.core.http.HttpMethod method, String path, String json) throws Exception {
-    return TestNodes.await(client.request(method, path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json)));
+    return TestNodes.await(request(method, path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json)));
   }
 
   HttpResponse<Buffer> put(String path, Buffer body) throws Exception {
-    return TestNodes.await(client.put(path).putHeader("content-type", "application/json").sendBuffer(body));
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.PUT, path).putHeader("content-type", "application/json").sendBuffer(body));
   }
 
   /** A GET with a JSON body, as wokmanager.py sends it. */
   HttpResponse<Buffer> getWithBody(String path, String body) throws Exception {
-    return TestNodes.await(client.get(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.GET, path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
   }
 
   /**

@@ -71,6 +71,14 @@ class NodeCommandTest {
     }
   }
 
+  /** Without keys a gateway is open, which a node allows on loopback only, unless auth.open says so. */
+  @Test
+  void aGatewayBeyondLoopbackWithoutKeysRefusesToStart() {
+    Run r = run("node", "--http-host", "0.0.0.0", "--data-dir", dataDir.toString());
+    assertEquals(2, r.exit(), r.out());
+    assertTrue(r.err().contains("auth.api_keys") && r.err().contains("0.0.0.0") && r.err().contains("auth.open"), r.err());
+  }
+
   @TempDir
   Path dataDir;
 
@@ -80,6 +88,8 @@ class NodeCommandTest {
     try (NodeProcess node = NodeProcess.start(dataDir, "--set", "tasker.task_types=[deploy,backup]",
         "--set", "resources={db: {limit: 1}}", "--set", "node.roles=dispatcher,collective,registry,gateway")) {
       int port = node.awaitReady();
+      Polling.until("the doors line", java.time.Duration.ofSeconds(10), node::output, out -> out.contains("Doors: OPEN"));
+      assertTrue(node.output().contains("/api answers everyone who can reach 127.0.0.1"), node.output());
       HttpClient client = HttpClient.newHttpClient();
       for (String type : new String[] {"deploy", "backup"}) {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + type + "/nope")).build(),

@@ -17,7 +17,8 @@ abstract class SharedNodeTest {
 
   static void startNode(Path dataDir, Map<String, Object> overrides) throws Exception {
     node = TestNodes.start(dataDir, overrides);
-    http = new Http(node.vertx(), node.httpPort());
+    http = new Http(node.vertx(), node.httpPort(), overrides.get("auth.api_keys") instanceof java.util.List<?> keys
+        && !keys.isEmpty() && keys.get(0) instanceof String key ? key : null);
     events = TerminalEvents.listen(node);
   }
 

@@ -33,7 +33,7 @@ class WorkerRecordsRestartTest {
     // A long write interval: the counter below reaches the store only through the flush at stop.
     Map<String, Object> settings = Map.of("auth.api_keys", List.of("restart-key-1"), "collective.record_write_interval_ms", 600_000);
     TefNode first = TestNodes.start(dataDir, settings);
-    try (Http http = new Http(first.vertx(), first.httpPort())) {
+    try (Http http = new Http(first.vertx(), first.httpPort(), "restart-key-1")) {
       String door = "/worker/state?api-key=restart-key-1";
       assertEquals(200, http.post(door, new JsonObject().put("id", "Keeper01").put("group", "product.importer").put("event", "started")).statusCode());
       assertEquals(200, http.post(door, new JsonObject().put("id", "Keeper01").put("event", "message").put("content", "batch 7 imported")).statusCode());
@@ -56,7 +56,7 @@ class WorkerRecordsRestartTest {
     }
 
     TefNode second = TestNodes.start(dataDir, settings);
-    try (Http http = new Http(second.vertx(), second.httpPort())) {
+    try (Http http = new Http(second.vertx(), second.httpPort(), "restart-key-1")) {
       JsonObject keeper = http.get("/api/workers/Keeper01").bodyAsJsonObject();
       assertEquals("product.importer", keeper.getString("group"));
       assertEquals("running", keeper.getString("status"));

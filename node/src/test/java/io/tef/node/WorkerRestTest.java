@@ -300,7 +300,10 @@ class WorkerRestTest extends SharedNodeTest {
     assertEquals(200, event("cli-3", null, "stopped", null).statusCode());
     String url = "http://127.0.0.1:" + node.httpPort();
 
-    Run open = run("workers", "--id", "cli-*", "--url", url);
+    Run unkeyed = run("workers", "--id", "cli-*", "--url", url);
+    assertEquals(1, unkeyed.exit(), "the node wants keys: " + unkeyed.out());
+    assertTrue(unkeyed.err().contains("401") && unkeyed.err().contains("API key is required"), unkeyed.err());
+    Run open = run("workers", "--id", "cli-*", "--url", url, "--key", KEY);
     assertEquals(0, open.exit(), open.err());
     assertEquals("Requiring Workers that match {'id': 'cli-*'} condition\n2 Workers running with such a criteria:\n"
         + "Id: cli-1, group: product.importer\nId: cli-2, group: price.promotion\n", open.out().replace("\r\n", "\n"));

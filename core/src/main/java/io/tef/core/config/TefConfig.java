@@ -1,5 +1,7 @@
 package io.tef.core.config;
 
+import io.tef.core.auth.KeyRing;
+import io.tef.core.auth.Loopback;
 import io.tef.protocol.json.JsonLimits;
 import io.tef.protocol.task.TaskDefaults;
 
@@ -28,8 +30,11 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
   public record Node(String name, String dataDir, List<String> roles, int demoWorkers) {
   }
 
-  /** {@code body_limit}: REST's own byte limit; 0 means {@code limits.max_bytes}. */
-  public record Http(String host, int port, long bodyLimit) {
+  /**
+   * {@code body_limit}: REST's own byte limit; 0 means {@code limits.max_bytes}. {@code allowed_origins}:
+   * web origins other than the node's own whose pages may call it (CORS); none by default.
+   */
+  public record Http(String host, int port, long bodyLimit, List<String> allowedOrigins) {
   }
 
   /** The bounds every door puts on a message ({@link JsonLimits}); one set for REST, AMQP and the event bus. */
@@ -168,10 +173,15 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     public static final Set<String> RESERVED = Set.of("api", "worker", "health", "metrics");
   }
 
-  public record Auth(List<String> apiKeys) {
+  /**
+   * @param apiKeys               plain keys (every role) or {@code {name, key | sha256, roles, workers}}: {@link KeyRing}
+   * @param open                  no keys on purpose, on a gateway reachable beyond this machine
+   * @param maxFailuresPerMinute  wrong or missing keys one client address may send in a minute before it is answered 429
+   */
+  public record Auth(List<Object> apiKeys, boolean open, int maxFailuresPerMinute) {
 
-    public boolean accepts(String key) {
-      return key != null && apiKeys != null && apiKeys.contains(key);
+    public KeyRing keyRing() {
+      return KeyRing.parse(apiKeys);
     }
   }
 
@@ -190,6 +200,7 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(node.demoWorkers() >= 0 && node.demoWorkers() <= 1000, "node.demo_workers", "must be between 0 and 1000, got " + node.demoWorkers());
     require(http != null, "http", "is missing");
     port("http.port", http.port());
+    require(http.allowedOrigins() != null, "http.allowed_origins", "must be a list (empty: pages of the node's own origin only)");
     require(http.bodyLimit() >= 0, "http.body_limit", "must be 0 (limits.max_bytes) or a positive number of bytes, got " + http.bodyLimit());
     require(limits != null, "limits", "is missing");
     require(limits.maxBytes() >= 1024 && limits.maxBytes() <= 64L * 1024 * 1024, "limits.max_bytes", "must be between 1024 and 67108864, got " + limits.maxBytes());
@@ -234,15 +245,26 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(collective.pingIntervalMs() >= 100, "collective.ping_interval_ms", "must be at least 100, got " + collective.pingIntervalMs());
     require(collective.recordWriteIntervalMs() >= 100, "collective.record_write_interval_ms", "must be at least 100, got " + collective.recordWriteIntervalMs());
     require(collective.keepOfflineMs() >= 0, "collective.keep_offline_ms", "must not be negative, got " + collective.keepOfflineMs());
-    require(auth != null && auth.apiKeys() != null, "auth.api_keys", "must be a list (empty: the worker door refuses everyone)");
-    for (int i = 0; i < auth.apiKeys().size(); i++) {
-      String key = auth.apiKeys().get(i);
-      require(key != null && key.matches("[\\x21-\\x7e&&[^,]]{8,200}"), "auth.api_keys[" + i + "]",
-          "must be 8 to 200 printable characters without spaces or commas" + (key == null ? "" : ", got one of " + key.length()));
-    }
+    require(auth != null && auth.apiKeys() != null, "auth.api_keys", "must be a list (empty: no keys)");
+    validateAuth();
     validateAmqp();
     validateTasker();
     return this;
+  }
+
+  private void validateAuth() {
+    KeyRing ring = auth.keyRing();
+    require(auth.maxFailuresPerMinute() >= 1, "auth.max_failures_per_minute", "must be at least 1, got " + auth.maxFailuresPerMinute());
+    require(!(auth.open() && !ring.isEmpty()), "auth.open", "is true, yet auth.api_keys holds keys: open doors and keys exclude each other; drop one");
+    boolean reachable = node.roles().contains("gateway") && !Loopback.is(http.host());
+    require(!reachable || auth.open() || !ring.isEmpty(), "auth.api_keys",
+        "is empty while the gateway listens on " + http.host() + ", beyond this machine: set keys (auth.api_keys or TEF_API_KEYS=key1,key2),"
+            + " listen on 127.0.0.1 (http.host), or set auth.open: true to serve everyone who can reach it on purpose");
+    for (int i = 0; i < http.allowedOrigins().size(); i++) {
+      String origin = http.allowedOrigins().get(i);
+      require(origin != null && origin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+"), "http.allowed_origins[" + i + "]",
+          "must be an origin, scheme://host[:port] with no path (as a browser sends it), got '" + origin + "'");
+    }
   }
 
   private void validateTasker() {

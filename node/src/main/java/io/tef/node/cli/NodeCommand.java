@@ -37,6 +37,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (http.port; default 8080; 0 = any free port).")
   Integer httpPort;
 
+  @Option(names = "--http-host", paramLabel = "HOST", description = "Address the gateway listens on (http.host; default 127.0.0.1; another needs API keys or auth.open).")
+  String httpHost;
+
   @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "Verticles to deploy: dispatcher,collective,registry,gateway,bridge (node.roles; default all; bridge only with an AMQP URL).")
   List<String> roles;
 
@@ -98,6 +101,9 @@ final class NodeCommand implements Callable<Integer> {
     String http = node.httpPort() > 0 ? "http://" + displayHost(config.http().host()) + ":" + node.httpPort() : "no gateway";
     spec.commandLine().getOut().println("TEF node " + config.node().name() + " ready: " + http + " (roles " + config.node().roles()
         + ", store " + (config.mongo().embedded() ? "embedded in " + config.node().dataDir() : "external") + ")");
+    if (node.httpPort() > 0) {
+      spec.commandLine().getOut().println(doors(config));
+    }
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
@@ -107,6 +113,7 @@ final class NodeCommand implements Callable<Integer> {
     Map<String, Object> overrides = new LinkedHashMap<>(settings);
     put(overrides, "node.data_dir", dataDir);
     put(overrides, "http.port", httpPort);
+    put(overrides, "http.host", httpHost);
     put(overrides, "node.roles", roles);
     put(overrides, "node.demo_workers", demoWorkers);
     put(overrides, "mongo.connection_string", storeUrl);
@@ -146,6 +153,17 @@ final class NodeCommand implements Callable<Integer> {
     if (value != null) {
       overrides.put(key, value);
     }
+  }
+
+  /** Whether the doors ask for keys, said at start so that nobody runs open doors unknowingly. */
+  private static String doors(TefConfig config) {
+    int keys = config.auth().keyRing().size();
+    if (keys > 0) {
+      return "Doors: API keys required (" + keys + " key" + (keys == 1 ? "" : "s") + " configured)";
+    }
+    return "Doors: OPEN, no API keys: /api answers everyone who can reach " + config.http().host()
+        + (config.auth().open() ? " (auth.open: true)" : " (loopback only; set auth.api_keys or TEF_API_KEYS to require keys)")
+        + "; wokmanager's /worker door is closed until keys are set";
   }
 
   private static String displayHost(String host) {

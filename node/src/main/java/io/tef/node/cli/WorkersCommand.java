@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code tef workers}: wokmanager.py, listing the running workers of a node whose id matches. */
 @Command(name = "workers", mixinStandardHelpOptions = true,
     description = {"Lists the running workers whose id matches, as wokmanager.py did.",
-        "Without --api-key it asks GET /api/workers; with one, the worker door GET /worker/state."},
+        "Without --api-key it asks GET /api/workers (with --key or $TEF_API_KEY when the node wants keys);"
+            + " with one, the worker door GET /worker/state."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:the node could not be reached or refused the request", "2:bad option"})
 final class WorkersCommand implements Callable<Integer> {
@@ -41,6 +42,10 @@ final class WorkersCommand implements Callable<Integer> {
 
   @Option(names = "--api-key", paramLabel = "KEY", description = "A key of auth.api_keys: ask through the worker door with it.")
   String apiKey;
+
+  @Option(names = "--key", paramLabel = "KEY", defaultValue = "${env:TEF_API_KEY}",
+      description = "A key with the read role, sent as x-api-key to GET /api/workers when the node requires keys (default: $TEF_API_KEY).")
+  String readKey;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for the node (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
@@ -65,7 +70,11 @@ final class WorkersCommand implements Callable<Integer> {
     HttpResponse<String> response;
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
-      response = client.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds)).GET().build(),
+      HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds)).GET();
+      if (apiKey == null && readKey != null && !readKey.isEmpty()) {
+        request.header("x-api-key", readKey);
+      }
+      response = client.send(request.build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       err.println("tef: cannot reach the node at " + base + ": " + (e.getMessage() != null ? e.getMessage()
