@@ -253,7 +253,8 @@ final class Dispatcher {
 
   JsonObject stats() {
     return new JsonObject().put("state", state.wire()).put("live", live.size()).put("queued", live.queue().size())
-        .put("waiting", live.armedCount(LiveTasks.Timer.RUN_AT)).put("workers", workers.size());
+        .put("waiting", live.armedCount(LiveTasks.Timer.RUN_AT)).put("workers", workers.size())
+        .put("forged_reports", reports.forgedReports());
   }
 
   /** Task writes the store refused by its attempt fence (each one logged); read by tests until metrics come. */

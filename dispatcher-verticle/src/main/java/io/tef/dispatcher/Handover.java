@@ -55,7 +55,7 @@ final class Handover implements Matcher.Delivery {
 
   @Override
   public void deliver(Task t, WorkerPool.Worker w, TaskQueue.Entry entry) {
-    JsonObject message = new Assignment.Task(TaskJson.toView(t), t.attempt(), replyTo).toJson();
+    JsonObject message = new Assignment.Task(TaskJson.toView(t), t.attempt(), replyTo, t.attemptToken()).toJson();
     vertx.eventBus().request(Addresses.worker(w.name), message, new DeliveryOptions().setSendTimeout(timeoutMs))
         .onSuccess(reply -> {
           w.idleHint = false;

@@ -1,5 +1,6 @@
 package io.tef.dispatcher;
 
+import io.tef.core.task.AttemptToken;
 import io.tef.core.task.Task;
 import io.tef.protocol.DispatcherState;
 import io.tef.protocol.ValidationException;
@@ -8,6 +9,9 @@ import io.tef.protocol.task.TaskState;
 import io.tef.protocol.worker.TaskReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Set;
@@ -20,6 +24,7 @@ import java.util.function.Supplier;
  */
 final class Reports {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
   private static final long NOTE_SAVE_MS = 1000;
 
   private final LiveTasks live;
@@ -34,6 +39,8 @@ final class Reports {
   /** dispatcher.start_write_delay_ms: how long a task runs before its start is written. */
   private final long startWriteDelayMs;
   private final Supplier<DispatcherState> state;
+  private final java.util.concurrent.atomic.LongAdder forged = new java.util.concurrent.atomic.LongAdder();
+  private long lastForgedLog;
 
   Reports(LiveTasks live, StoreWriter writer, Endings endings, Stalls stalls, Abandons abandons, EndedAttempts ended, Forwarding forwarding,
           RetryBackoff backoff, JsonLimits limits, long startWriteDelayMs, Supplier<DispatcherState> state) {
@@ -66,6 +73,9 @@ final class Reports {
       throw new ValidationException(409, "attempt", "refused: task " + r.guid() + " attempt " + r.attempt()
           + " by " + r.worker() + " is not a running attempt" + (t == null ? "" : " (task is " + t.state().wire() + ", attempt " + t.attempt() + ")"));
     }
+    if (!AttemptToken.matches(t.attemptToken(), r.token())) {
+      throw forged(r);
+    }
     if (state.get() == DispatcherState.STOPPED && (r.kind() == TaskReport.Kind.COMPLETED || r.kind() == TaskReport.Kind.FAILED)) {
       throw new ValidationException(503, "state", "the dispatcher is stopped and records no endings until it runs again; report again later");
     }
@@ -94,6 +104,28 @@ final class Reports {
       }
       case FAILED -> endings.failed(t.attemptFailed(r.reason(), now, now.plus(backoff.after(t.failCount() + 1)), r.worker()));
     };
+  }
+
+  /**
+   * A report naming the running attempt and its worker but not the attempt's token: whoever sent
+   * it read the task (REST, a broker account) but was not given it. Refused, counted, and logged at
+   * most once a second, since a forger controls how often.
+   */
+  private ValidationException forged(TaskReport r) {
+    forged.increment();
+    long now = System.currentTimeMillis();
+    if (now - lastForgedLog >= 1000) {
+      lastForgedLog = now;
+      LOG.warn("Refused a {} report of task {} attempt {} as {}: {} (forged reports so far: {})", r.kind().name().toLowerCase(java.util.Locale.ROOT),
+          r.guid(), r.attempt(), r.worker(), r.token() == null ? "it carries no attempt_token" : "its attempt_token is not the attempt's", forged.sum());
+    }
+    return new ValidationException(403, TaskReport.TOKEN, "refused: a report of task " + r.guid() + " attempt " + r.attempt()
+        + " counts only with the attempt_token its dispatch carried" + (r.token() == null ? " (none was sent)" : ""));
+  }
+
+  /** Reports refused for a missing or wrong attempt_token. */
+  long forgedReports() {
+    return forged.sum();
   }
 
   /** Whether the report names the running attempt of the task and the worker it was given to: the fence. */

@@ -64,9 +64,9 @@ class LostAttemptsTest {
   void aLateReportOfAnAttemptTefEndedIsGoneOnlyForItsOwnWorker() {
     EndedAttempts ended = new EndedAttempts();
     ended.ended(working(3, "w1"), "cancelled");
-    assertEquals("cancelled", ended.find(TaskReport.completed("g1", 1, "w1", "late")).how());
-    assertNull(ended.find(TaskReport.completed("g1", 1, "intruder", "forged")), "another worker's report is a plain stale one");
-    assertNull(ended.find(TaskReport.completed("g1", 2, "w1", "late")));
-    assertEquals(410, EndedAttempts.gone(TaskReport.completed("g1", 1, "w1", "late"), ended.find(TaskReport.completed("g1", 1, "w1", "x"))).status());
+    assertEquals("cancelled", ended.find(TaskReport.completed("g1", 1, "w1", null, "late")).how());
+    assertNull(ended.find(TaskReport.completed("g1", 1, "intruder", null, "forged")), "another worker's report is a plain stale one");
+    assertNull(ended.find(TaskReport.completed("g1", 2, "w1", null, "late")));
+    assertEquals(410, EndedAttempts.gone(TaskReport.completed("g1", 1, "w1", null, "late"), ended.find(TaskReport.completed("g1", 1, "w1", null, "x"))).status());
   }
 }

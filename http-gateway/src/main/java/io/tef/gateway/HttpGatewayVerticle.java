@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,9 @@ public final class HttpGatewayVerticle extends VerticleBase {
     // No h2c upgrade: TEF speaks HTTP/1.1, and the upgrade path answers refusals in plain text before any route.
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
         .setHttp2ClearTextEnabled(false);
+    if (config.http().tls().enabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.http().tls().cert()).setKeyPath(config.http().tls().key()));
+    }
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .invalidRequestHandler(JsonResponses.invalidRequests(options))
@@ -49,7 +53,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
         .onSuccess(s -> {
           server = s;
           vertx.sharedData().getLocalMap(NodeInfo.MAP).put(NodeInfo.HTTP_PORT, s.actualPort());
-          LOG.info("HTTP gateway listening on {}:{}", config.http().host(), s.actualPort());
+          LOG.info("HTTP gateway listening on {}://{}:{}", config.http().tls().enabled() ? "https" : "http", config.http().host(), s.actualPort());
         });
   }
 

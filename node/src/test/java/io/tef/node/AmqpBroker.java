@@ -127,6 +127,12 @@ final class AmqpBroker implements AutoCloseable {
     channel.basicPublish("", queue, props, body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Publishes to an exchange, as anyone holding a broker account can. */
+  void publish(String exchange, String routingKey, String body) throws Exception {
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
+    channel.basicPublish(exchange, routingKey, props, body.getBytes(StandardCharsets.UTF_8));
+  }
+
   void forget(String queue) {
     queues.add(queue);
   }

@@ -103,7 +103,7 @@ final class AmqpTestWorker implements AutoCloseable {
     runs.computeIfAbsent(task.getString("guid"), g -> new AtomicInteger()).incrementAndGet();
     status.set("working");
     JsonObject result = new JsonObject().put("guid", task.getString("guid")).put("attempt", task.getInteger("attempt"))
-        .put("worker", name);
+        .put("attempt_token", task.getString("attempt_token")).put("worker", name);
     if (task.getValue("task_data") instanceof JsonObject data && data.getLong("sleep_ms") != null) {
       try {
         Thread.sleep(data.getLong("sleep_ms")); // a task that takes a while

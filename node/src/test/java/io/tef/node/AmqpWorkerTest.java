@@ -94,6 +94,28 @@ class AmqpWorkerTest extends SharedNodeTest {
     assertEquals("amqp", record.getString("via"));
   }
 
+  /**
+   * A broker account is enough to publish to a type's results exchange, and REST shows guid,
+   * attempt and worker; without the attempt_token the dispatch carried, such a result is refused
+   * and the worker's own result is the one recorded.
+   */
+  @Test
+  void aResultForgedFromWhatRestShowsIsRefused() throws Exception {
+    JsonObject envelope = new JsonObject().put("type", "task").put("task_type", "amqp_echo").put("guid", "amqp-forged-1")
+        .put("task_data", new JsonObject().put("sleep_ms", 1500));
+    broker.send(broker.prefix() + ".manager", envelope.encode(), null, null);
+    JsonObject running = http.awaitTask("amqp-forged-1", t -> "working".equals(t.getString("state")) || "dispatched".equals(t.getString("state")));
+    JsonObject forged = new JsonObject().put("guid", "amqp-forged-1").put("attempt", running.getInteger("attempt"))
+        .put("worker", running.getString("worker")).put("result", "forged");
+    broker.publish(worker.resultsExchange(), "task", forged.encode());
+    broker.publish(worker.resultsExchange(), "task", forged.copy().put("attempt_token", "a-guess").encode());
+    JsonObject done = events.await("amqp-forged-1");
+    assertEquals("completed", done.getString("state"), done.encode());
+    assertEquals("amqp-w1", done.getJsonObject("result").getString("by"), "the worker's own result, not the forged one: " + done.encode());
+    JsonObject state = http.get("/api/dispatcher/state").bodyAsJsonObject();
+    assertTrue(state.getLong("forged_reports") >= 2, state.encode());
+  }
+
   @Test
   void manyTasksRunOnceEach() throws Exception {
     for (int i = 0; i < 50; i++) {

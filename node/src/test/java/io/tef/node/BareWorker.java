@@ -23,6 +23,8 @@ final class BareWorker implements AutoCloseable {
   private final String name;
   private final MessageConsumer<JsonObject> consumer;
   private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+  /** guid#attempt to the attempt_token its dispatch carried. */
+  private final java.util.Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
   private final long heartbeat;
 
   BareWorker(TefNode node, String name, String... taskTypes) throws Exception {
@@ -39,6 +41,9 @@ final class BareWorker implements AutoCloseable {
     this.name = name;
     consumer = vertx.eventBus().consumer(Addresses.worker(name), m -> {
       m.reply(new JsonObject().put("ok", true));
+      if (m.body().getValue("attempt_token") instanceof String token) {
+        tokens.put(m.body().getJsonObject("task").getString("guid") + "#" + m.body().getInteger("attempt"), token);
+      }
       received.add(m.body());
     });
     await(consumer.completion());
@@ -61,8 +66,10 @@ final class BareWorker implements AutoCloseable {
     return m;
   }
 
+  /** A report as a worker sends it, with the token the dispatch of that attempt carried (none if it never came). */
   JsonObject report(String guid, int attempt, String event, Object result) {
-    return new JsonObject().put("guid", guid).put("attempt", attempt).put("worker", name).put("event", event).put("result", result);
+    return new JsonObject().put("guid", guid).put("attempt", attempt).put("worker", name).put("event", event).put("result", result)
+        .put("attempt_token", tokens.get(guid + "#" + attempt));
   }
 
   @Override

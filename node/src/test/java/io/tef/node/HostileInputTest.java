@@ -81,7 +81,7 @@ class HostileInputTest {
             .put("guid", "never-again"), TaskDefaults.TEF), "never-again", Instant.now().truncatedTo(ChronoUnit.MILLIS), "old-node", "gone/1");
         Task broken = new Task(ok.guid(), ok.taskType(), ok.priority(), ok.resources(), ok.timeLimit(), ok.maxAttempts(), "x",
             null, ok.state(), 0, null, 0, null, 0, 0, null, ok.createdAt(), ok.runAt(), null, null, null, null, "old-node", ok.logs(),
-            new Repeat("0 0 30 2 *", null), "gone/1", null);
+            new Repeat("0 0 30 2 *", null), "gone/1", null, null);
         await(direct.insert(broken));
         await(direct.close());
       } finally {

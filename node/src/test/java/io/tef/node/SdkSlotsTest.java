@@ -215,7 +215,7 @@ class SdkSlotsTest extends SharedNodeTest {
 
   /** Sends the stopping worker a task until it refuses with this reason (it is busy until its stop begins). */
   private static void awaitRefusal(String workerName, String reason) throws Exception {
-    JsonObject assignment = new JsonObject().put("type", "task").put("attempt", 1)
+    JsonObject assignment = new JsonObject().put("type", "task").put("attempt", 1).put("attempt_token", "probe-token")
         .put("task", new JsonObject().put("guid", "probe").put("task_type", "grace-job"));
     Polling.until(workerName + " refuses with '" + reason + "'", java.time.Duration.ofSeconds(10), () -> {
       ExecutionException refused = assertThrows(ExecutionException.class,

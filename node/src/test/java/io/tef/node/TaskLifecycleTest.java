@@ -196,7 +196,17 @@ class TaskLifecycleTest extends SharedNodeTest {
     ExecutionException refused = assertThrows(ExecutionException.class, () -> await(bus.request(Addresses.TASKS_REPORT, stale)));
     assertEquals(409, assertInstanceOf(ReplyException.class, refused.getCause()).failureCode());
 
-    JsonObject good = stale.copy().put("attempt", attempt).put("result", "real");
+    // Right guid, attempt and worker, as anyone reading the task sees them, but not the dispatch's token: forged.
+    JsonObject forged = stale.copy().put("attempt", attempt);
+    ExecutionException noToken = assertThrows(ExecutionException.class, () -> await(bus.request(Addresses.TASKS_REPORT, forged)));
+    assertEquals(403, assertInstanceOf(ReplyException.class, noToken.getCause()).failureCode());
+    assertTrue(noToken.getCause().getMessage().contains("attempt_token"), noToken.getCause().getMessage());
+    ExecutionException wrongToken = assertThrows(ExecutionException.class,
+        () -> await(bus.request(Addresses.TASKS_REPORT, forged.copy().put("attempt_token", "guessed-token"))));
+    assertEquals(403, assertInstanceOf(ReplyException.class, wrongToken.getCause()).failureCode());
+    assertFalse(http.get("/api/tasks/fenced").bodyAsString().contains(assignment.getString("attempt_token")), "REST never shows the token");
+
+    JsonObject good = forged.copy().put("attempt_token", assignment.getString("attempt_token")).put("result", "real");
     await(bus.request(Addresses.TASKS_REPORT, good));
     assertEquals("real", events.await("fenced").getString("result"));
     ExecutionException duplicate = assertThrows(ExecutionException.class,

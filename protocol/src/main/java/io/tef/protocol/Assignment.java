@@ -15,8 +15,13 @@ public sealed interface Assignment {
 
   JsonObject toJson();
 
-  /** A task to run under {@code attempt}; reports go to {@code reportTo}. */
-  record Task(JsonObject task, int attempt, String reportTo) implements Assignment {
+  /**
+   * A task to run under {@code attempt}; reports go to {@code reportTo} and carry {@code token},
+   * the attempt's secret ({@code attempt_token}), without which the dispatcher records none.
+   */
+  record Task(JsonObject task, int attempt, String reportTo, String token) implements Assignment {
+
+    public static final String TOKEN = "attempt_token";
 
     public String guid() {
       return task.getString("guid");
@@ -28,7 +33,7 @@ public sealed interface Assignment {
 
     @Override
     public JsonObject toJson() {
-      return new JsonObject().put("type", TASK).put("task", task).put("attempt", attempt).put("report_to", reportTo);
+      return new JsonObject().put("type", TASK).put("task", task).put("attempt", attempt).put("report_to", reportTo).put(TOKEN, token);
     }
   }
 
@@ -54,7 +59,8 @@ public sealed interface Assignment {
           throw new ValidationException("task", "a task assignment carries the task, with its guid and task_type");
         }
         String reportTo = Fields.optionalString(json, "report_to");
-        yield new Task(task, Fields.requireInt(json, "attempt"), reportTo == null ? io.tef.protocol.Addresses.TASKS_REPORT : reportTo);
+        yield new Task(task, Fields.requireInt(json, "attempt"), reportTo == null ? io.tef.protocol.Addresses.TASKS_REPORT : reportTo,
+            Fields.requireString(json, Task.TOKEN));
       }
       case ABANDON -> new Abandon(Fields.requireString(json, "guid"), Fields.requireInt(json, "attempt"));
       default -> throw new ValidationException("type", "a worker takes assignments of type task or abandon, got " + type);

@@ -15,14 +15,16 @@ class AssignmentTest {
   @Test
   void aTaskAndAnAbandonRoundTripInTheirWireShape() {
     JsonObject view = new JsonObject().put("guid", "g1").put("task_type", "echo").put("task_data", 5);
-    Assignment.Task t = new Assignment.Task(view, 3, "tef.dispatcher.instance.d1");
-    assertEquals(new JsonObject().put("type", "task").put("task", view).put("attempt", 3).put("report_to", "tef.dispatcher.instance.d1"), t.toJson());
+    Assignment.Task t = new Assignment.Task(view, 3, "tef.dispatcher.instance.d1", "s3cret");
+    assertEquals(new JsonObject().put("type", "task").put("task", view).put("attempt", 3).put("report_to", "tef.dispatcher.instance.d1")
+        .put("attempt_token", "s3cret"), t.toJson());
     assertEquals(t, Assignment.fromJson(t.toJson()));
     Assignment.Abandon a = new Assignment.Abandon("g1", 3);
     assertEquals(new JsonObject().put("type", "abandon").put("guid", "g1").put("attempt", 3), a.toJson());
     assertEquals(a, Assignment.fromJson(a.toJson()));
     // An assignment without report_to reports to the shared address.
-    Assignment.Task bare = (Assignment.Task) Assignment.fromJson(new JsonObject().put("type", "task").put("task", view).put("attempt", 1));
+    Assignment.Task bare = (Assignment.Task) Assignment.fromJson(new JsonObject().put("type", "task").put("task", view).put("attempt", 1)
+        .put("attempt_token", "s3cret"));
     assertEquals(Addresses.TASKS_REPORT, bare.reportTo());
   }
 
@@ -33,6 +35,9 @@ class AssignmentTest {
         () -> Assignment.fromJson(new JsonObject().put("type", "task").put("task", new JsonObject()).put("attempt", 1))).field());
     assertEquals("attempt", assertThrows(ValidationException.class,
         () -> Assignment.fromJson(new JsonObject().put("type", "abandon").put("guid", "g"))).field());
+    assertEquals("attempt_token", assertThrows(ValidationException.class,
+        () -> Assignment.fromJson(new JsonObject().put("type", "task").put("task", new JsonObject().put("guid", "g").put("task_type", "t"))
+            .put("attempt", 1))).field(), "a task comes with its attempt's token");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.tef.bridge;
 
 import io.tef.protocol.Addresses;
+import io.tef.protocol.worker.TaskReport;
 import io.tef.protocol.AmqpNames;
 import io.tef.protocol.Replies;
 import io.tef.protocol.worker.WorkerIdentity;
@@ -218,7 +219,7 @@ final class AmqpWorkers {
     }
     if (assignment instanceof io.tef.protocol.Assignment.Task a) {
       JsonObject task = a.task().copy()
-          .put("type", "task").put("attempt", a.attempt()).put("worker", link.name)
+          .put("type", "task").put("attempt", a.attempt()).put(TaskReport.TOKEN, a.token()).put("worker", link.name)
           .put("results_to", names.workerGeneratedMessages(link.workerType));
       String key = a.guid() + "#" + a.attempt();
       inFlight.put(key, link.name);
@@ -301,7 +302,7 @@ final class AmqpWorkers {
   }
 
   /**
-   * A worker's result: {@code {"guid", "attempt", "worker"?, "result"}} completes the attempt,
+   * A worker's result: {@code {"guid", "attempt", "attempt_token", "worker"?, "result"}} completes the attempt,
    * {@code {"guid", "attempt", "worker"?, "error": "why"}} fails it, and {@code "event"} (working,
    * progress, log, completed, failed, with its fields) passes any report as it is. Without
    * {@code result}, TEF's {@code task_data.results} is the result.
@@ -321,7 +322,9 @@ final class AmqpWorkers {
       settler.reject(d, "a result names its \"worker\" (this bridge did not send task " + key + ")", "worker");
       return;
     }
-    JsonObject report = new JsonObject().put("guid", guid).put("attempt", attempt.intValue()).put("worker", worker);
+    // The attempt's token comes back in the task the worker echoes (TEF's worker publishes the task it ran).
+    JsonObject report = new JsonObject().put("guid", guid).put("attempt", attempt.intValue()).put("worker", worker)
+        .put(TaskReport.TOKEN, body.getValue(TaskReport.TOKEN) instanceof String token ? token : null);
     if (body.getValue("event") != null) {
       body.forEach(e -> report.put(e.getKey(), e.getValue()));
       report.put("worker", worker);

@@ -2,7 +2,11 @@ package io.tef.bridge;
 
 import io.tef.core.config.ConfigException;
 import io.tef.core.config.TefConfig;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.rabbitmq.RabbitMQOptions;
+
+import javax.net.ssl.TrustManagerFactory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * Where the broker is and who we are there. Read from the URL ourselves (not handed to the
  * client as a URI) so credentials given apart from the URL (TEF_AMQP_USER_<ENV>) apply too.
  */
-record BrokerAddress(String host, int port, String virtualHost, String user, String password, boolean tls) {
+record BrokerAddress(String host, int port, String virtualHost, String user, String password, boolean tls, String caFile) {
 
   static BrokerAddress of(TefConfig.Amqp amqp) {
     URI uri;
@@ -33,7 +37,7 @@ record BrokerAddress(String host, int port, String virtualHost, String user, Str
     String path = uri.getRawPath();
     String vhost = path == null || path.isEmpty() || "/".equals(path) ? "/" : decode(path.substring(1));
     return new BrokerAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 5671 : 5672, vhost,
-        user == null ? "guest" : user, password == null ? "guest" : password, tls);
+        user == null ? "guest" : user, password == null ? "guest" : password, tls, blankToNull(amqp.tlsCaFile()));
   }
 
   /**
@@ -50,9 +54,21 @@ record BrokerAddress(String host, int port, String virtualHost, String user, Str
         .setIncludeProperties(true);
     o.setReconnectAttempts(0);
     if (tls) {
-      o.setSsl(true);
+      // Without trust options the client has no SSL options at all (and failed on them): the
+      // JVM's trusted CAs unless amqp.tls_ca_file names others, and the broker's name checked.
+      o.setSsl(true).setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(caFile != null ? new PemTrustOptions().addCertPath(caFile) : jvmTrust());
     }
     return o;
+  }
+
+  private static TrustOptions jvmTrust() {
+    try {
+      TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      f.init((java.security.KeyStore) null);
+      return TrustOptions.wrap(f);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the JVM's trusted CAs cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /** For logs: never the password. */

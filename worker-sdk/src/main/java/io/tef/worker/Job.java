@@ -11,11 +11,14 @@ public final class Job {
   private final Object data;
   private final JsonObject task;
   private final String reportAddress;
+  /** The attempt's secret, sent back with every report; never shown to the handler. */
+  private final String token;
   private volatile boolean abandoned;
   private java.util.function.Consumer<io.tef.protocol.worker.TaskReport> reporter = r -> { };
 
-  private Job(String guid, String taskType, int attempt, Object data, JsonObject task, String reportAddress) {
+  private Job(String guid, String taskType, int attempt, Object data, JsonObject task, String reportAddress, String token) {
     this.reportAddress = reportAddress;
+    this.token = token;
     this.guid = guid;
     this.taskType = taskType;
     this.attempt = attempt;
@@ -24,7 +27,11 @@ public final class Job {
   }
 
   static Job from(io.tef.protocol.Assignment.Task a) {
-    return new Job(a.guid(), a.taskType(), a.attempt(), a.task().getValue("task_data"), a.task(), a.reportTo());
+    return new Job(a.guid(), a.taskType(), a.attempt(), a.task().getValue("task_data"), a.task(), a.reportTo(), a.token());
+  }
+
+  String token() {
+    return token;
   }
 
   /** Where reports on this job go: the dispatcher that gave it, else the shared address. */
@@ -112,7 +119,7 @@ public final class Job {
 
   /** Reports progress, 0 to 100 (clamped); shown as the task's {@code progress}. */
   public void progress(int percent) {
-    reporter.accept(io.tef.protocol.worker.TaskReport.progress(guid, attempt, workerName, Math.max(0, Math.min(100, percent))));
+    reporter.accept(io.tef.protocol.worker.TaskReport.progress(guid, attempt, workerName, token, Math.max(0, Math.min(100, percent))));
   }
 
   /** A log line stored with the task (the newest 100 are kept). */
@@ -129,6 +136,6 @@ public final class Job {
   }
 
   private void log(String level, String message) {
-    reporter.accept(io.tef.protocol.worker.TaskReport.log(guid, attempt, workerName, level, message == null ? "null" : message));
+    reporter.accept(io.tef.protocol.worker.TaskReport.log(guid, attempt, workerName, token, level, message == null ? "null" : message));
   }
 }

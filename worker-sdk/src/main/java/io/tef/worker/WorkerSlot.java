@@ -215,8 +215,8 @@ final class WorkerSlot {
       current = null;
     }
     TaskReport outcome = ar.succeeded()
-        ? TaskReport.completed(job.guid(), job.attempt(), name, ar.result())
-        : TaskReport.failed(job.guid(), job.attempt(), name, reason(ar.cause()));
+        ? TaskReport.completed(job.guid(), job.attempt(), name, job.token(), ar.result())
+        : TaskReport.failed(job.guid(), job.attempt(), name, job.token(), reason(ar.cause()));
     lastResult = report(job.reportAddress(), outcome);
     notifyReport(job, outcome);
     jobEnded();

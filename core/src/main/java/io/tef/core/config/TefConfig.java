@@ -34,7 +34,15 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
    * {@code body_limit}: REST's own byte limit; 0 means {@code limits.max_bytes}. {@code allowed_origins}:
    * web origins other than the node's own whose pages may call it (CORS); none by default.
    */
-  public record Http(String host, int port, long bodyLimit, List<String> allowedOrigins) {
+  public record Http(String host, int port, long bodyLimit, List<String> allowedOrigins, Tls tls) {
+  }
+
+  /** PEM files of the gateway's certificate (chain) and private key; HTTPS when both are set. */
+  public record Tls(String cert, String key) {
+
+    public boolean enabled() {
+      return cert != null && !cert.isBlank();
+    }
   }
 
   /** The bounds every door puts on a message ({@link JsonLimits}); one set for REST, AMQP and the event bus. */
@@ -145,7 +153,7 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
    */
   public record Amqp(String url, String user, String password, String env, int prefetch, List<String> keeperTypes,
                      boolean keepers, List<String> keeperStates, int keeperQueueMaxLength, long requeueDelayMs,
-                     long reconnectMaxMs, long workerPingIntervalMs) {
+                     long reconnectMaxMs, long workerPingIntervalMs, String tlsCaFile) {
 
     /** The states an ending may have: a keeper gets only terminal ones. */
     public static final List<String> TERMINAL_STATES = List.of("completed", "failed", "cancelled");
@@ -201,6 +209,11 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(http != null, "http", "is missing");
     port("http.port", http.port());
     require(http.allowedOrigins() != null, "http.allowed_origins", "must be a list (empty: pages of the node's own origin only)");
+    require(http.tls() != null && http.tls().cert() != null && http.tls().key() != null, "http.tls", "must hold cert and key (empty: plain HTTP)");
+    require(http.tls().cert().isBlank() == http.tls().key().isBlank(), http.tls().cert().isBlank() ? "http.tls.cert" : "http.tls.key",
+        "is empty while the other is set: HTTPS needs both PEM files, the certificate (chain) and its private key");
+    readable("http.tls.cert", http.tls().cert());
+    readable("http.tls.key", http.tls().key());
     require(http.bodyLimit() >= 0, "http.body_limit", "must be 0 (limits.max_bytes) or a positive number of bytes, got " + http.bodyLimit());
     require(limits != null, "limits", "is missing");
     require(limits.maxBytes() >= 1024 && limits.maxBytes() <= 64L * 1024 * 1024, "limits.max_bytes", "must be between 1024 and 67108864, got " + limits.maxBytes());
@@ -282,8 +295,16 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
         "must be between 0 and 600000, got " + tasker.waitForEndpointsTimeoutMs());
   }
 
+  /** A file named by a key must be there at start, not at the first connection. */
+  private static void readable(String key, String path) {
+    require(path == null || path.isBlank() || java.nio.file.Files.isReadable(java.nio.file.Path.of(path)), key,
+        "names " + path + ", which is not a readable file");
+  }
+
   private void validateAmqp() {
     require(amqp != null, "amqp", "is missing");
+    require(amqp.tlsCaFile() != null, "amqp.tls_ca_file", "must be a path or empty");
+    readable("amqp.tls_ca_file", amqp.tlsCaFile());
     if (amqp.enabled()) {
       String url = amqp.url().trim();
       require(url.startsWith("amqp://") || url.startsWith("amqps://"), "amqp.url", "must start with amqp:// or amqps://, got '" + redacted(url) + "'");

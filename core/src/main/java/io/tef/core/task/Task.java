@@ -43,7 +43,8 @@ public record Task(
     List<JsonObject> logs,
     Repeat repeat,
     String owner,
-    JsonObject extra) {
+    JsonObject extra,
+    String attemptToken) {
 
   /** Log lines kept per task; older lines are dropped first. */
   public static final int MAX_LOGS = 100;
@@ -57,33 +58,36 @@ public record Task(
   public Task withOwner(String dispatcher) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, progress, result, failCount, lostCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, dispatcher, extra);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, dispatcher, extra, attemptToken);
   }
 
   /** A freshly accepted task: queued, attempt 0, due at its run_at (now when none was given). */
   public static Task accepted(TaskEnvelope e, String guid, Instant now, String acceptedBy, String owner) {
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(),
         e.taskData(), e.suiteGuid(), TaskState.QUEUED, 0, null, 0, null, 0, 0, null,
-        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat(), owner, e.extra());
+        now, RunAt.parse(e.runAt(), now, "run_at").truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, null, null, acceptedBy, List.of(), e.repeat(), owner, e.extra(), null);
   }
 
-  /** Given to a worker: the attempt number goes up and fences every older attempt. */
+  /**
+   * Given to a worker: the attempt number goes up and fences every older attempt, and a fresh
+   * {@link AttemptToken} goes with the dispatch only, so a report counts only from whoever received it.
+   */
   public Task dispatched(String workerName, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.DISPATCHED, attempt + 1, workerName, 0, null, failCount, lostCount, failReason,
-        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
+        createdAt, runAt, now, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra, AttemptToken.next());
   }
 
   public Task working(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.WORKING, attempt, worker, progress, result, failCount, lostCount, failReason,
-        createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat, owner, extra);
+        createdAt, runAt, now, now, finishedAt, failedAt, by, logs, repeat, owner, extra, attemptToken);
   }
 
   public Task completed(Object taskResult, Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.COMPLETED, attempt, worker, 100, taskResult, failCount, lostCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra, attemptToken);
   }
 
   /** A failed attempt: counted, and either retried at {@code retryAt} or failed for good. */
@@ -91,7 +95,7 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, lostCount, reason,
-        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat, owner, extra);
+        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat, owner, extra, attemptToken);
   }
 
   /**
@@ -103,14 +107,14 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, last ? worker : null, last ? progress : 0, null, failCount + 1, lostCount + 1, reason,
-        createdAt, runAt, null, startedAt, last ? now : finishedAt, now, by, logs, repeat, owner, extra);
+        createdAt, runAt, null, startedAt, last ? now : finishedAt, now, by, logs, repeat, owner, extra, attemptToken);
   }
 
   /** A progress report, clamped to 0..100. */
   public Task withProgress(int percent) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, Math.max(0, Math.min(100, percent)), result, failCount, lostCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, owner, extra);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, logs, repeat, owner, extra, attemptToken);
   }
 
   /** A log line from the worker; only the newest {@link #MAX_LOGS} are kept. */
@@ -119,21 +123,21 @@ public record Task(
     next.add(line);
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         state, attempt, worker, progress, result, failCount, lostCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat, owner, extra);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, lastModifiedBy, next, repeat, owner, extra, attemptToken);
   }
 
   /** Held with its suite: not dispatched until the suite is made ready again. */
   public Task paused(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.PAUSED, attempt, worker, progress, result, failCount, lostCount, failReason,
-        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra, attemptToken);
   }
 
   /** Cancelled by a client: terminal, whatever state it was in. */
   public Task cancelled(Instant now, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.CANCELLED, attempt, worker, progress, result, failCount, lostCount, failReason,
-        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra);
+        createdAt, runAt, null, startedAt, now, failedAt, by, logs, repeat, owner, extra, attemptToken);
   }
 
   /**
@@ -143,7 +147,7 @@ public record Task(
   public Task nextRun(Instant next, String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, result, 0, 0, failReason,
-        createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
+        createdAt, next, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra, attemptToken);
   }
 
   /**
@@ -154,13 +158,13 @@ public record Task(
     boolean again = state.terminal();
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(), e.taskData(), e.suiteGuid(),
         again ? TaskState.QUEUED : state, attempt, again ? null : worker, again ? 0 : progress, again ? null : result,
-        again ? 0 : failCount, again ? 0 : lostCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner, e.extra());
+        again ? 0 : failCount, again ? 0 : lostCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner, e.extra(), null);
   }
 
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */
   public Task requeued(String by) {
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         TaskState.QUEUED, attempt, null, 0, null, failCount, lostCount, failReason,
-        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra);
+        createdAt, runAt, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra, attemptToken);
   }
 }

@@ -63,6 +63,7 @@ public final class TaskJson {
         .put("repeatInterval", t.repeat() == null ? null : t.repeat().every())
         .put("repeatTimezone", t.repeat() == null ? null : t.repeat().timezone())
         .put("owner", t.owner())
+        .put("attemptToken", t.attemptToken())
         .put("lastModifiedBy", t.lastModifiedBy())
         .put("logs", t.logs().isEmpty() ? null : new JsonArray(new ArrayList<>(t.logs())));
     doc.getMap().values().removeIf(java.util.Objects::isNull);
@@ -92,7 +93,7 @@ public final class TaskJson {
         instant(d, "lastFinishedAt"), instant(d, "failedAt"),
         d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")),
         d.getString("repeatInterval") == null ? null : new Repeat(d.getString("repeatInterval"), d.getString("repeatTimezone")),
-        d.getString("owner"), StoredJson.get(d, "extra") instanceof JsonObject extra ? extra : null);
+        d.getString("owner"), StoredJson.get(d, "extra") instanceof JsonObject extra ? extra : null, d.getString("attemptToken"));
   }
 
   /** The task as REST, AMQP and the event bus show it. */

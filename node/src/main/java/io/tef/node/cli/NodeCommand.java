@@ -98,7 +98,7 @@ final class NodeCommand implements Callable<Integer> {
       node.close();
       stopped.countDown();
     }, "tef-shutdown"));
-    String http = node.httpPort() > 0 ? "http://" + displayHost(config.http().host()) + ":" + node.httpPort() : "no gateway";
+    String http = node.httpPort() > 0 ? (config.http().tls().enabled() ? "https://" : "http://") + displayHost(config.http().host()) + ":" + node.httpPort() : "no gateway";
     spec.commandLine().getOut().println("TEF node " + config.node().name() + " ready: " + http + " (roles " + config.node().roles()
         + ", store " + (config.mongo().embedded() ? "embedded in " + config.node().dataDir() : "external") + ")");
     if (node.httpPort() > 0) {

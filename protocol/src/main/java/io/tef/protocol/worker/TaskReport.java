@@ -7,30 +7,33 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A worker's word on the task it was given. The attempt is the fencing token: a report naming
- * any attempt but the task's current one is refused.
+ * any attempt but the task's current one is refused. {@code token} ({@code attempt_token}) is the
+ * secret the dispatch carried: a report without the running attempt's is refused as forged.
  */
 public record TaskReport(String guid, int attempt, String worker, Kind kind, Object result, String reason,
-                         int progress, String level, String message) {
+                         int progress, String level, String message, String token) {
+
+  public static final String TOKEN = io.tef.protocol.Assignment.Task.TOKEN;
 
   public enum Kind { WORKING, PROGRESS, LOG, COMPLETED, FAILED }
 
   public static final java.util.Set<String> LEVELS = java.util.Set.of("info", "warn", "error");
   private static final int MAX_MESSAGE = 4000;
 
-  public static TaskReport completed(String guid, int attempt, String worker, Object result) {
-    return new TaskReport(guid, attempt, worker, Kind.COMPLETED, result, null, 0, null, null);
+  public static TaskReport completed(String guid, int attempt, String worker, String token, Object result) {
+    return new TaskReport(guid, attempt, worker, Kind.COMPLETED, result, null, 0, null, null, token);
   }
 
-  public static TaskReport failed(String guid, int attempt, String worker, String reason) {
-    return new TaskReport(guid, attempt, worker, Kind.FAILED, null, reason, 0, null, null);
+  public static TaskReport failed(String guid, int attempt, String worker, String token, String reason) {
+    return new TaskReport(guid, attempt, worker, Kind.FAILED, null, reason, 0, null, null, token);
   }
 
-  public static TaskReport progress(String guid, int attempt, String worker, int percent) {
-    return new TaskReport(guid, attempt, worker, Kind.PROGRESS, null, null, percent, null, null);
+  public static TaskReport progress(String guid, int attempt, String worker, String token, int percent) {
+    return new TaskReport(guid, attempt, worker, Kind.PROGRESS, null, null, percent, null, null, token);
   }
 
-  public static TaskReport log(String guid, int attempt, String worker, String level, String message) {
-    return new TaskReport(guid, attempt, worker, Kind.LOG, null, null, 0, level, message);
+  public static TaskReport log(String guid, int attempt, String worker, String token, String level, String message) {
+    return new TaskReport(guid, attempt, worker, Kind.LOG, null, null, 0, level, message, token);
   }
 
   public static TaskReport fromJson(JsonObject json) {
@@ -62,7 +65,7 @@ public record TaskReport(String guid, int attempt, String worker, Kind kind, Obj
       reason = "no reason given";
     }
     return new TaskReport(Fields.requireString(json, "guid"), Fields.requireInt(json, "attempt"),
-        Fields.requireString(json, "worker"), kind, json.getValue("result"), reason, progress, level, message);
+        Fields.requireString(json, "worker"), kind, json.getValue("result"), reason, progress, level, message, Fields.optionalString(json, TOKEN));
   }
 
   /** Log lines and reasons are text TEF keeps, not opaque data: bounded, and malformed Unicode replaced. */
@@ -77,6 +80,6 @@ public record TaskReport(String guid, int attempt, String worker, Kind kind, Obj
   public JsonObject toJson() {
     return new JsonObject().put("guid", guid).put("attempt", attempt).put("worker", worker)
         .put("event", kind.name().toLowerCase(java.util.Locale.ROOT)).put("result", result).put("reason", reason)
-        .put("progress", progress).put("level", level).put("message", message);
+        .put("progress", progress).put("level", level).put("message", message).put(TOKEN, token);
   }
 }
