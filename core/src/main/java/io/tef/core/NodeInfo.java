@@ -5,6 +5,8 @@ public final class NodeInfo {
 
   public static final String MAP = "tef.node";
   public static final String HTTP_PORT = "http.port";
+  /** The port the TCP event-bus bridge listens on, when it is on. */
+  public static final String TCP_BRIDGE_PORT = "tcp_bridge.port";
   /** The AMQP bridge's connection: "up" or "down"; absent when this node runs no bridge. */
   public static final String AMQP_STATE = "amqp.state";
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * key cannot be guessed at network speed. Logged once per address and minute (the first refusal,
  * and the block), never with the key. One instance per Vert.x, shared by the gateway's instances.
  */
-final class FailedAttempts implements Shareable {
+final class FailedAttempts implements Shareable, io.tef.gateway.eventbus.BridgeKeys.Failures {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailedAttempts.class);
   private static final long WINDOW_MS = 60_000;
@@ -33,13 +33,15 @@ final class FailedAttempts implements Shareable {
   }
 
   /** Milliseconds until {@code address} may try again, or 0. */
-  long blockedFor(String address, long nowMs) {
+  @Override
+  public long blockedFor(String address, long nowMs) {
     Window w = byAddress.get(address);
     return w == null || nowMs - w.start >= WINDOW_MS || w.count < limit ? 0 : w.start + WINDOW_MS - nowMs;
   }
 
   /** Counts a refusal of {@code address}: {@code why} and {@code request} go to the log, once a minute. */
-  void record(String address, long nowMs, String why, String request) {
+  @Override
+  public void record(String address, long nowMs, String why, String request) {
     total.increment();
     if (byAddress.size() >= MAX_ADDRESSES) {
       byAddress.values().removeIf(w -> nowMs - w.start >= WINDOW_MS);

@@ -3,6 +3,8 @@ package io.tef.gateway;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
+import io.tef.gateway.eventbus.BridgeKeys;
+import io.tef.gateway.eventbus.TcpBridge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,6 +20,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpGatewayVerticle.class);
 
   private HttpServer server;
+  private TcpBridge tcpBridge;
 
   @Override
   public Future<?> start() {
@@ -26,8 +29,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     JsonResponses.install(router, new io.tef.protocol.json.StrictJson(config.limits().json()));
     // Before any body is read or any route runs: the origin, then the key, then JSON-only changes.
     router.route().handler(new Origins(config.http().allowedOrigins()));
-    router.route().handler(new Access(config.auth().keyRing(), new RouteRoles(java.util.Set.copyOf(config.tasker().taskTypes())),
-        FailedAttempts.of(vertx, config.auth().maxFailuresPerMinute())));
+    FailedAttempts failures = FailedAttempts.of(vertx, config.auth().maxFailuresPerMinute());
+    router.route().handler(new Access(config.auth().keyRing(), new RouteRoles(java.util.Set.copyOf(config.tasker().taskTypes())), failures));
     router.route("/api/*").handler(new JsonBodies());
     router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx));
     new TaskRoutes(vertx, config.restBodyLimit()).mount(router);
@@ -46,7 +49,16 @@ public final class HttpGatewayVerticle extends VerticleBase {
     if (config.http().tls().enabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.http().tls().cert()).setKeyPath(config.http().tls().key()));
     }
-    return vertx.createHttpServer(options)
+    Future<?> tcp = Future.succeededFuture();
+    if (config.eventbus().tcpBridge().enabled()) {
+      tcpBridge = new TcpBridge(vertx, config.eventbus().tcpBridge(), new io.tef.protocol.json.StrictJson(config.limits().json()),
+          new BridgeKeys(config.auth().keyRing(), failures));
+      tcp = tcpBridge.listen().onSuccess(port -> {
+        vertx.sharedData().getLocalMap(NodeInfo.MAP).put(NodeInfo.TCP_BRIDGE_PORT, port);
+        LOG.info("TCP event-bus bridge listening on {}:{}", config.eventbus().tcpBridge().host(), port);
+      });
+    }
+    return tcp.compose(v -> vertx.createHttpServer(options)
         .requestHandler(router)
         .invalidRequestHandler(JsonResponses.invalidRequests(options))
         .listen()
@@ -54,11 +66,12 @@ public final class HttpGatewayVerticle extends VerticleBase {
           server = s;
           vertx.sharedData().getLocalMap(NodeInfo.MAP).put(NodeInfo.HTTP_PORT, s.actualPort());
           LOG.info("HTTP gateway listening on {}://{}:{}", config.http().tls().enabled() ? "https" : "http", config.http().host(), s.actualPort());
-        });
+        }));
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> tcp = tcpBridge == null ? Future.succeededFuture() : tcpBridge.close();
+    return server == null ? tcp : tcp.compose(v -> server.close());
   }
 }

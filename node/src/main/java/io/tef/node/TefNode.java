@@ -126,7 +126,7 @@ public final class TefNode implements AutoCloseable {
     TefConfig.Mongo m = c.mongo();
     return new TefConfig(c.env(), c.node(), c.http(),
         new TefConfig.Mongo(cs, m.database(), m.embeddedBackend(), m.embeddedHost(), m.embeddedPort()),
-        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits());
+        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits(), c.eventbus());
   }
 
   private static <T> T await(Future<T> f) throws Exception {

@@ -23,7 +23,7 @@ import java.util.Set;
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
                         Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp,
-                        Tasker tasker, Limits limits) {
+                        Tasker tasker, Limits limits, EventBus eventbus) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway", "bridge");
 
@@ -35,6 +35,22 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
    * web origins other than the node's own whose pages may call it (CORS); none by default.
    */
   public record Http(String host, int port, long bodyLimit, List<String> allowedOrigins, Tls tls) {
+  }
+
+  /** Doors onto the event bus for programs that do not join the cluster. */
+  public record EventBus(TcpBridge tcpBridge) {
+  }
+
+  /**
+   * Vert.x's TCP event-bus bridge protocol (4-byte length, a JSON frame) on {@code host:port};
+   * {@code port} -1: off, 0: any free port. {@code maxInFlight}: requests one connection may have
+   * unanswered before the bridge stops reading from it.
+   */
+  public record TcpBridge(String host, int port, int maxInFlight) {
+
+    public boolean enabled() {
+      return port >= 0;
+    }
   }
 
   /** PEM files of the gateway's certificate (chain) and private key; HTTPS when both are set. */
@@ -269,10 +285,16 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     KeyRing ring = auth.keyRing();
     require(auth.maxFailuresPerMinute() >= 1, "auth.max_failures_per_minute", "must be at least 1, got " + auth.maxFailuresPerMinute());
     require(!(auth.open() && !ring.isEmpty()), "auth.open", "is true, yet auth.api_keys holds keys: open doors and keys exclude each other; drop one");
-    boolean reachable = node.roles().contains("gateway") && !Loopback.is(http.host());
-    require(!reachable || auth.open() || !ring.isEmpty(), "auth.api_keys",
-        "is empty while the gateway listens on " + http.host() + ", beyond this machine: set keys (auth.api_keys or TEF_API_KEYS=key1,key2),"
-            + " listen on 127.0.0.1 (http.host), or set auth.open: true to serve everyone who can reach it on purpose");
+    require(eventbus != null && eventbus.tcpBridge() != null && eventbus.tcpBridge().host() != null, "eventbus.tcp_bridge", "is missing");
+    TcpBridge tcp = eventbus.tcpBridge();
+    require(tcp.port() >= -1 && tcp.port() <= 65535, "eventbus.tcp_bridge.port", "must be -1 (off), 0 (any free port) or a port, got " + tcp.port());
+    require(tcp.maxInFlight() >= 1 && tcp.maxInFlight() <= 100_000, "eventbus.tcp_bridge.max_in_flight", "must be 1 to 100000, got " + tcp.maxInFlight());
+    boolean gateway = node.roles().contains("gateway");
+    String reachable = gateway && !Loopback.is(http.host()) ? "the gateway listens on " + http.host() + " (http.host)"
+        : gateway && tcp.enabled() && !Loopback.is(tcp.host()) ? "the TCP bridge listens on " + tcp.host() + " (eventbus.tcp_bridge.host)" : null;
+    require(reachable == null || auth.open() || !ring.isEmpty(), "auth.api_keys",
+        "is empty while " + reachable + ", beyond this machine: set keys (auth.api_keys or TEF_API_KEYS=key1,key2),"
+            + " listen on 127.0.0.1, or set auth.open: true to serve everyone who can reach it on purpose");
     for (int i = 0; i < http.allowedOrigins().size(); i++) {
       String origin = http.allowedOrigins().get(i);
       require(origin != null && origin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+"), "http.allowed_origins[" + i + "]",

@@ -37,6 +37,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (http.port; default 8080; 0 = any free port).")
   Integer httpPort;
 
+  @Option(names = "--tcp-bridge-port", paramLabel = "PORT", description = "Serve the TCP event-bus bridge on this port (eventbus.tcp_bridge.port; default off; 0 = any free port).")
+  Integer tcpBridgePort;
+
   @Option(names = "--http-host", paramLabel = "HOST", description = "Address the gateway listens on (http.host; default 127.0.0.1; another needs API keys or auth.open).")
   String httpHost;
 
@@ -104,6 +107,9 @@ final class NodeCommand implements Callable<Integer> {
     if (node.httpPort() > 0) {
       spec.commandLine().getOut().println(doors(config));
     }
+    if (node.vertx().sharedData().getLocalMap(io.tef.core.NodeInfo.MAP).get(io.tef.core.NodeInfo.TCP_BRIDGE_PORT) instanceof Integer tcp) {
+      spec.commandLine().getOut().println("TCP event-bus bridge: " + config.eventbus().tcpBridge().host() + ":" + tcp);
+    }
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
@@ -114,6 +120,7 @@ final class NodeCommand implements Callable<Integer> {
     put(overrides, "node.data_dir", dataDir);
     put(overrides, "http.port", httpPort);
     put(overrides, "http.host", httpHost);
+    put(overrides, "eventbus.tcp_bridge.port", tcpBridgePort);
     put(overrides, "node.roles", roles);
     put(overrides, "node.demo_workers", demoWorkers);
     put(overrides, "mongo.connection_string", storeUrl);
