@@ -4,6 +4,7 @@ import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.gateway.eventbus.BridgeKeys;
+import io.tef.gateway.eventbus.SockJsBridge;
 import io.tef.gateway.eventbus.TcpBridge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,6 +34,8 @@ public final class HttpGatewayVerticle extends VerticleBase {
     router.route().handler(new Access(config.auth().keyRing(), new RouteRoles(java.util.Set.copyOf(config.tasker().taskTypes())), failures));
     router.route("/api/*").handler(new JsonBodies());
     router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx));
+    BridgeKeys bridgeKeys = new BridgeKeys(config.auth().keyRing(), failures);
+    router.route("/eventbus/*").subRouter(SockJsBridge.router(vertx, bridgeKeys));
     new TaskRoutes(vertx, config.restBodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);
     new SuiteRoutes(vertx).mount(router);
@@ -51,8 +54,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     }
     Future<?> tcp = Future.succeededFuture();
     if (config.eventbus().tcpBridge().enabled()) {
-      tcpBridge = new TcpBridge(vertx, config.eventbus().tcpBridge(), new io.tef.protocol.json.StrictJson(config.limits().json()),
-          new BridgeKeys(config.auth().keyRing(), failures));
+      tcpBridge = new TcpBridge(vertx, config.eventbus().tcpBridge(), new io.tef.protocol.json.StrictJson(config.limits().json()), bridgeKeys);
       tcp = tcpBridge.listen().onSuccess(port -> {
         vertx.sharedData().getLocalMap(NodeInfo.MAP).put(NodeInfo.TCP_BRIDGE_PORT, port);
         LOG.info("TCP event-bus bridge listening on {}:{}", config.eventbus().tcpBridge().host(), port);

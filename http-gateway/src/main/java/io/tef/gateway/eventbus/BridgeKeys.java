@@ -43,7 +43,7 @@ public final class BridgeKeys {
     }
     ApiKey key = keys.find(given);
     if (key == null) {
-      String why = given == null || given.isEmpty() ? "an API key is required: put it in the frame's headers as api-key" : "the API key is not accepted";
+      String why = given == null || given.isEmpty() ? "an API key is required: put it in each message's headers as api-key" : "the API key is not accepted";
       failures.record(clientAddress, now, why, what);
       throw new ValidationException(401, "api-key", why);
     }
