@@ -54,7 +54,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
     }
     Future<?> tcp = Future.succeededFuture();
     if (config.eventbus().tcpBridge().enabled()) {
-      tcpBridge = new TcpBridge(vertx, config.eventbus().tcpBridge(), new io.tef.protocol.json.StrictJson(config.limits().json()), bridgeKeys);
+      tcpBridge = new TcpBridge(vertx, config.eventbus().tcpBridge(), config.http().tls(), new io.tef.protocol.json.StrictJson(config.limits().json()), bridgeKeys);
       tcp = tcpBridge.listen().onSuccess(port -> {
         vertx.sharedData().getLocalMap(NodeInfo.MAP).put(NodeInfo.TCP_BRIDGE_PORT, port);
         LOG.info("TCP event-bus bridge listening on {}:{}", config.eventbus().tcpBridge().host(), port);

@@ -113,7 +113,15 @@ public final class TefNode implements AutoCloseable {
     if (!config.cluster().enabled()) {
       return Vertx.vertx(options);
     }
-    options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().port()));
+    EventBusOptions bus = new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().port());
+    TefConfig.ClusterTls tls = config.cluster().tls();
+    if (tls.enabled()) {
+      // Both ends show a certificate signed by the cluster's CA: a member without one cannot talk to the bus.
+      bus.setSsl(true).setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
+          .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()))
+          .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(tls.ca()));
+    }
+    options.setEventBusOptions(bus);
     if (config.cluster().ha()) {
       options.setHAEnabled(true).setHAGroup(config.cluster().haGroup()).setQuorumSize(config.cluster().quorumSize());
     }

@@ -69,6 +69,25 @@ class TlsTest {
     }
   }
 
+  /** With the gateway's certificate set, the TCP bridge speaks TLS too: TefClient connects with trust, a plain client cannot. */
+  @Test
+  void theTcpBridgeSpeaksTlsWithTheGatewaysCertificate(@TempDir Path dir) throws Exception {
+    TefNode node = TestNodes.start(dir, Map.of("http.tls.cert", cert.certificatePath(), "http.tls.key", cert.privateKeyPath(),
+        "eventbus.tcp_bridge.port", 0, "node.demo_workers", 1));
+    int port = (Integer) node.vertx().sharedData().getLocalMap(io.tef.core.NodeInfo.MAP).get(io.tef.core.NodeInfo.TCP_BRIDGE_PORT);
+    try {
+      io.tef.client.TefClient tef = await(io.tef.client.TefClient.tcpBridge(vertx, new io.vertx.core.net.NetClientOptions().setSsl(true)
+          .setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(new PemTrustOptions().addCertPath(cert.certificatePath())), "localhost", port, null));
+      assertTrue(await(tef.submit(io.tef.client.TaskRequest.of("echo").withGuid("bridge-over-tls"))).created());
+      await(tef.close());
+      io.tef.client.TefClient plain = await(io.tef.client.TefClient.tcpBridge(vertx, "localhost", port, null));
+      ExecutionException e = assertThrows(ExecutionException.class, () -> await(plain.dispatcherState()));
+      assertEquals(503, ((io.tef.client.TefException) e.getCause()).status(), "no answer to plain frames on a TLS port");
+    } finally {
+      node.close();
+    }
+  }
+
   @Test
   void halfATlsSettingOrAMissingFileStopsTheNodeNamingTheKey(@TempDir Path dir) {
     ConfigException half = assertThrows(ConfigException.class, () -> TestNodes.config(dir, Map.of("http.tls.cert", cert.certificatePath())));

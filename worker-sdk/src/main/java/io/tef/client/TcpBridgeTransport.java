@@ -52,8 +52,8 @@ final class TcpBridgeTransport implements Transport {
     socket.closeHandler(v -> lost());
   }
 
-  static Future<Transport> connect(Vertx vertx, String host, int port, String apiKey, long timeoutMs) {
-    return vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE)))
+  static Future<Transport> connect(Vertx vertx, NetClientOptions options, String host, int port, String apiKey, long timeoutMs) {
+    return vertx.createNetClient(new NetClientOptions(options).setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE)))
         .connect(port, host)
         .<Transport>map(s -> new TcpBridgeTransport(vertx, s, apiKey, timeoutMs))
         .recover(err -> Future.failedFuture(new TefException(503, null, "cannot reach TEF's TCP bridge at " + host + ":" + port + ": " + err.getMessage())));

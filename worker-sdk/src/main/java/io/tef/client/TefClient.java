@@ -8,6 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -50,7 +51,16 @@ public final class TefClient {
    * is sent with every frame (null for a node without keys).
    */
   public static Future<TefClient> tcpBridge(Vertx vertx, String host, int port, String apiKey) {
-    return TcpBridgeTransport.connect(vertx, host, port, apiKey, DEFAULT_TIMEOUT_MS).map(TefClient::new);
+    return tcpBridge(vertx, new NetClientOptions(), host, port, apiKey);
+  }
+
+  /**
+   * The same with the connection's options: for a bridge that speaks TLS (a node with
+   * {@code http.tls.*}), {@code new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+   * .setTrustOptions(...)}.
+   */
+  public static Future<TefClient> tcpBridge(Vertx vertx, NetClientOptions options, String host, int port, String apiKey) {
+    return TcpBridgeTransport.connect(vertx, options, host, port, apiKey, DEFAULT_TIMEOUT_MS).map(TefClient::new);
   }
 
   /** Submits one task; answered once it is stored. Submitting a guid that exists returns the stored task ({@code created} false). */

@@ -90,7 +90,25 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
    * nodes of the group are up.
    */
   public record Cluster(boolean enabled, String host, int port, String configFile, String name, List<String> members,
-                        boolean ha, String haGroup, int quorumSize) {
+                        boolean ha, String haGroup, int quorumSize, ClusterTls tls) {
+
+    /** The same cluster without TLS on its event bus (for code that builds one by hand). */
+    public Cluster(boolean enabled, String host, int port, String configFile, String name, List<String> members,
+                   boolean ha, String haGroup, int quorumSize) {
+      this(enabled, host, port, configFile, name, members, ha, haGroup, quorumSize, new ClusterTls("", "", ""));
+    }
+  }
+
+  /**
+   * TLS between the members' event buses: this member's certificate and key, and the CA
+   * certificates a member's must be signed by (PEM files); on when {@code cert} is set. Every
+   * member (nodes, worker processes, clustered clients) needs it then.
+   */
+  public record ClusterTls(String cert, String key, String ca) {
+
+    public boolean enabled() {
+      return cert != null && !cert.isBlank();
+    }
   }
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
@@ -245,6 +263,14 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(cluster != null, "cluster", "is missing");
     require(!cluster.ha() || cluster.enabled(), "cluster.ha", "needs cluster.enabled (--cluster)");
     require(cluster.haGroup() != null && !cluster.haGroup().isBlank(), "cluster.ha_group", "must not be empty");
+    require(cluster.tls() != null && cluster.tls().cert() != null && cluster.tls().key() != null && cluster.tls().ca() != null, "cluster.tls",
+        "must hold cert, key and ca (empty: no TLS)");
+    require(!cluster.tls().enabled() || !cluster.tls().key().isBlank() && !cluster.tls().ca().isBlank(),
+        cluster.tls().key().isBlank() ? "cluster.tls.key" : "cluster.tls.ca",
+        "is empty while cluster.tls.cert is set: TLS between members needs the certificate, its key and the CA that signs members' certificates");
+    readable("cluster.tls.cert", cluster.tls().cert());
+    readable("cluster.tls.key", cluster.tls().key());
+    readable("cluster.tls.ca", cluster.tls().ca());
     require(cluster.quorumSize() >= 1, "cluster.quorum_size", "must be at least 1, got " + cluster.quorumSize());
     require(cluster.name() != null && cluster.name().matches("[A-Za-z0-9_.-]{1,100}"), "cluster.name",
         "must be 1 to 100 characters of letters, digits, _ . and -");

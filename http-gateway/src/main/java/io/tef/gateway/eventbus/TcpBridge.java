@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 
 /**
  * The TCP event-bus bridge: Vert.x's bridge protocol (a 4-byte big-endian length, then a JSON
@@ -19,20 +20,27 @@ public final class TcpBridge {
 
   private final Vertx vertx;
   private final TefConfig.TcpBridge config;
+  private final TefConfig.Tls tls;
   private final StrictJson json;
   private final BridgeKeys keys;
   private NetServer server;
 
-  public TcpBridge(Vertx vertx, TefConfig.TcpBridge config, StrictJson json, BridgeKeys keys) {
+  /** {@code tls}: the gateway's certificate; when it is set the bridge speaks TLS too. */
+  public TcpBridge(Vertx vertx, TefConfig.TcpBridge config, TefConfig.Tls tls, StrictJson json, BridgeKeys keys) {
     this.vertx = vertx;
     this.config = config;
+    this.tls = tls;
     this.json = json;
     this.keys = keys;
   }
 
   /** Listens; the port it listens on. */
   public Future<Integer> listen() {
-    server = vertx.createNetServer(new NetServerOptions().setHost(config.host()).setPort(config.port()));
+    NetServerOptions options = new NetServerOptions().setHost(config.host()).setPort(config.port());
+    if (tls.enabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()));
+    }
+    server = vertx.createNetServer(options);
     server.connectHandler(socket -> new BridgeConnection(vertx, socket, json, keys, config.maxInFlight()));
     return server.listen().map(NetServer::actualPort);
   }
