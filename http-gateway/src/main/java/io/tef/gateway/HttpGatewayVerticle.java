@@ -3,7 +3,8 @@ package io.tef.gateway;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
-import io.tef.gateway.eventbus.BridgeKeys;
+import io.tef.gateway.access.FailedAttempts;
+import io.tef.gateway.access.KeyCheck;
 import io.tef.gateway.eventbus.SockJsBridge;
 import io.tef.gateway.eventbus.TcpBridge;
 import io.vertx.core.Future;
@@ -30,11 +31,11 @@ public final class HttpGatewayVerticle extends VerticleBase {
     JsonResponses.install(router, new io.tef.protocol.json.StrictJson(config.limits().json()));
     // Before any body is read or any route runs: the origin, then the key, then JSON-only changes.
     router.route().handler(new Origins(config.http().allowedOrigins()));
-    FailedAttempts failures = FailedAttempts.of(vertx, config.auth().maxFailuresPerMinute());
-    router.route().handler(new Access(config.auth().keyRing(), new RouteRoles(java.util.Set.copyOf(config.tasker().taskTypes())), failures));
+    KeyCheck keys = new KeyCheck(config.auth().keyRing(), FailedAttempts.of(vertx, config.auth().maxFailuresPerMinute()), "");
+    router.route().handler(new Access(keys, new RouteRoles(java.util.Set.copyOf(config.tasker().taskTypes()))));
     router.route("/api/*").handler(new JsonBodies());
     router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx));
-    BridgeKeys bridgeKeys = new BridgeKeys(config.auth().keyRing(), failures);
+    KeyCheck bridgeKeys = keys.at("put it in each message's headers as api-key");
     router.route("/eventbus/*").subRouter(SockJsBridge.router(vertx, bridgeKeys));
     new TaskRoutes(vertx, config.restBodyLimit()).mount(router);
     new DispatcherRoutes(vertx).mount(router);

@@ -1,5 +1,6 @@
 package io.tef.gateway.eventbus;
 
+import io.tef.gateway.access.KeyCheck;
 import io.tef.protocol.ErrorBody;
 import io.tef.protocol.Replies;
 import io.tef.protocol.ValidationException;
@@ -35,7 +36,7 @@ final class BridgeConnection {
   private final Vertx vertx;
   private final NetSocket socket;
   private final StrictJson json;
-  private final BridgeKeys keys;
+  private final KeyCheck keys;
   private final int maxInFlight;
   private final String client;
   private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
@@ -48,8 +49,9 @@ final class BridgeConnection {
   private long windowStart;
   private int windowFrames;
   private boolean paused;
+  private boolean rateTimer;
 
-  BridgeConnection(Vertx vertx, NetSocket socket, StrictJson json, BridgeKeys keys, int maxInFlight) {
+  BridgeConnection(Vertx vertx, NetSocket socket, StrictJson json, KeyCheck keys, int maxInFlight) {
     this.vertx = vertx;
     this.socket = socket;
     this.json = json;
@@ -81,9 +83,9 @@ final class BridgeConnection {
     drain();
   }
 
-  /** Handles the frames read so far, in order, until one has to wait. */
+  /** Handles the frames read so far, in order, until one has to wait or the connection is at its bounds. */
   private void drain() {
-    while (!waiting && !closed && !frames.isEmpty()) {
+    while (!waiting && !closed && !frames.isEmpty() && inFlight < maxInFlight && !overRate()) {
       countFrame();
       try {
         frame(frames.poll());
@@ -132,7 +134,7 @@ final class BridgeConnection {
         throw new ValidationException(403, "address", "'" + f.address() + "' cannot be reached through the bridge; one of " + BridgeRule.sendable()
             + ", or the replyAddress of a message this connection received");
       }
-      keys.check(f.apiKey(), rule, client, "send to " + f.address());
+      keys.check(f.apiKey(), rule.role(), rule.workerName(), client, "send to " + f.address());
     } catch (ValidationException e) {
       send(f.replyAddress() == null ? err(null, e, e.getMessage()) : failedReply(f.replyAddress(), e.status(), "RECIPIENT_FAILURE", e.toJson().encode()));
       return;
@@ -148,6 +150,7 @@ final class BridgeConnection {
       if (closed) {
         return;
       }
+      vertx.runOnContext(v -> drain()); // the frames held back by the bound, after this answer is written
       if (ar.succeeded()) {
         send(message(f.replyAddress(), ar.result(), true));
       } else {
@@ -155,7 +158,6 @@ final class BridgeConnection {
         send(failedReply(f.replyAddress(), r == null ? 500 : r.failureCode(), r == null ? "RECIPIENT_FAILURE" : r.failureType().name(),
             r != null && r.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE ? r.getMessage() : Replies.errorBody(ar.cause()).encode()));
       }
-      throttle();
     });
   }
 
@@ -165,7 +167,7 @@ final class BridgeConnection {
       throw new ValidationException(403, "address", "no handler can be registered on '" + f.address() + "' through the bridge; one of "
           + BridgeRule.registrable());
     }
-    keys.check(f.apiKey(), rule, client, "register on " + f.address());
+    keys.check(f.apiKey(), rule.role(), rule.workerName(), client, "register on " + f.address());
     if (consumers.containsKey(f.address())) {
       return; // registered already: one handler per address and connection
     }
@@ -207,26 +209,32 @@ final class BridgeConnection {
     windowFrames++;
   }
 
-  /** Stops reading while too many requests are unanswered or the frame rate is over its bound. */
+  private boolean overRate() {
+    return windowFrames >= maxInFlight * 10L && System.currentTimeMillis() - windowStart < 1000;
+  }
+
+  /**
+   * Stops reading the socket while frames wait here (too many requests unanswered, or the frame
+   * rate over its bound), so TCP holds the client back; reads again once they are handled.
+   */
   private void throttle() {
     if (closed) {
       return;
     }
-    boolean overRate = windowFrames >= maxInFlight * 10L && System.currentTimeMillis() - windowStart < 1000;
-    boolean over = inFlight >= maxInFlight || overRate;
-    if (over && !paused) {
+    boolean hold = !frames.isEmpty() || inFlight >= maxInFlight;
+    if (hold && !paused) {
       paused = true;
       socket.pause();
-      if (overRate) {
-        vertx.setTimer(Math.max(1, 1000 - (System.currentTimeMillis() - windowStart)), id -> {
-          windowFrames = 0;
-          windowStart = System.currentTimeMillis();
-          throttle();
-        });
-      }
-    } else if (!over && paused && inFlight <= maxInFlight / 2) {
+    } else if (!hold && paused) {
       paused = false;
       socket.resume();
+    }
+    if (!frames.isEmpty() && overRate() && !rateTimer) {
+      rateTimer = true;
+      vertx.setTimer(Math.max(1, 1000 - (System.currentTimeMillis() - windowStart)), id -> {
+        rateTimer = false;
+        drain();
+      });
     }
   }
 

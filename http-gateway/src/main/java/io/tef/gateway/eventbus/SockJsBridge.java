@@ -1,5 +1,6 @@
 package io.tef.gateway.eventbus;
 
+import io.tef.gateway.access.KeyCheck;
 import io.tef.core.auth.Role;
 import io.tef.protocol.Addresses;
 import io.tef.protocol.ValidationException;
@@ -20,7 +21,7 @@ import java.util.List;
  * ({@code @vertx/eventbus-bridge-client.js}). A page listens to TEF's events and, when its key's
  * role allows, submits, queries, cancels and controls suites; no worker address is open here.
  * The key travels in each message's {@code api-key} header (the client's {@code defaultHeaders}),
- * is checked by the same {@link BridgeRule} table and {@link BridgeKeys} as the TCP bridge, and is
+ * is checked by the same {@link BridgeRule} table and {@link KeyCheck} as the TCP bridge, and is
  * taken out before the message goes on. A refusal answers the request (or the registration's
  * handler) with {@code failureCode} 401 / 403 and TEF's {@code {"error", "field"}} as the message.
  */
@@ -34,14 +35,14 @@ public final class SockJsBridge {
   private SockJsBridge() {
   }
 
-  public static Router router(Vertx vertx, BridgeKeys keys) {
+  public static Router router(Vertx vertx, KeyCheck keys) {
     SockJSBridgeOptions options = new SockJSBridgeOptions().setMaxAddressLength(500).setMaxHandlersPerSocket(64);
     SENDABLE.forEach(a -> options.addInboundPermitted(new PermittedOptions().setAddress(a)));
     LISTENABLE.forEach(a -> options.addOutboundPermitted(new PermittedOptions().setAddress(a)));
     return SockJSHandler.create(vertx).bridge(options, event -> check(event, keys));
   }
 
-  private static void check(BridgeEvent event, BridgeKeys keys) {
+  private static void check(BridgeEvent event, KeyCheck keys) {
     BridgeEventType type = event.type();
     if (type != BridgeEventType.SEND && type != BridgeEventType.PUBLISH && type != BridgeEventType.REGISTER) {
       event.complete(true);
@@ -61,7 +62,7 @@ public final class SockJsBridge {
       }
       Object key = headers.remove("api-key");
       String client = event.socket().remoteAddress() == null ? "unknown" : event.socket().remoteAddress().host();
-      keys.check(key instanceof String k ? k : null, rule, client, type.name().toLowerCase(java.util.Locale.ROOT) + " " + address);
+      keys.check(key instanceof String k ? k : null, rule.role(), rule.workerName(), client, type.name().toLowerCase(java.util.Locale.ROOT) + " " + address);
       event.complete(true);
     } catch (ValidationException e) {
       // Answered here, to the request or the handler the client waits on, with TEF's words; the

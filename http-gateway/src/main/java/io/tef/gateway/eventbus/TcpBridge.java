@@ -1,5 +1,6 @@
 package io.tef.gateway.eventbus;
 
+import io.tef.gateway.access.KeyCheck;
 import io.tef.core.config.TefConfig;
 import io.tef.protocol.json.StrictJson;
 import io.vertx.core.Future;
@@ -22,11 +23,11 @@ public final class TcpBridge {
   private final TefConfig.TcpBridge config;
   private final TefConfig.Tls tls;
   private final StrictJson json;
-  private final BridgeKeys keys;
+  private final KeyCheck keys;
   private NetServer server;
 
   /** {@code tls}: the gateway's certificate; when it is set the bridge speaks TLS too. */
-  public TcpBridge(Vertx vertx, TefConfig.TcpBridge config, TefConfig.Tls tls, StrictJson json, BridgeKeys keys) {
+  public TcpBridge(Vertx vertx, TefConfig.TcpBridge config, TefConfig.Tls tls, StrictJson json, KeyCheck keys) {
     this.vertx = vertx;
     this.config = config;
     this.tls = tls;

@@ -1,4 +1,4 @@
-package io.tef.gateway;
+package io.tef.gateway.access;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * key cannot be guessed at network speed. Logged once per address and minute (the first refusal,
  * and the block), never with the key. One instance per Vert.x, shared by the gateway's instances.
  */
-final class FailedAttempts implements Shareable, io.tef.gateway.eventbus.BridgeKeys.Failures {
+public final class FailedAttempts implements Shareable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailedAttempts.class);
   private static final long WINDOW_MS = 60_000;
@@ -28,19 +28,17 @@ final class FailedAttempts implements Shareable, io.tef.gateway.eventbus.BridgeK
     this.limit = limit;
   }
 
-  static FailedAttempts of(Vertx vertx, int limit) {
+  public static FailedAttempts of(Vertx vertx, int limit) {
     return (FailedAttempts) vertx.sharedData().getLocalMap("tef.gateway").computeIfAbsent("failed-attempts", k -> new FailedAttempts(limit));
   }
 
   /** Milliseconds until {@code address} may try again, or 0. */
-  @Override
   public long blockedFor(String address, long nowMs) {
     Window w = byAddress.get(address);
     return w == null || nowMs - w.start >= WINDOW_MS || w.count < limit ? 0 : w.start + WINDOW_MS - nowMs;
   }
 
   /** Counts a refusal of {@code address}: {@code why} and {@code request} go to the log, once a minute. */
-  @Override
   public void record(String address, long nowMs, String why, String request) {
     total.increment();
     if (byAddress.size() >= MAX_ADDRESSES) {
@@ -61,7 +59,7 @@ final class FailedAttempts implements Shareable, io.tef.gateway.eventbus.BridgeK
     }
   }
 
-  long total() {
+  public long total() {
     return total.sum();
   }
 
