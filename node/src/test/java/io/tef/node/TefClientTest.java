@@ -148,8 +148,10 @@ class TefClientTest extends SharedNodeTest {
     assertEquals(403, refused.status());
     assertEquals("api-key", refused.field());
     assertTrue(await(reader.get("by-a-reader")).isEmpty());
-    TefException noKey = refusal(client("bridge", null).dispatcherState());
+    TefClient unkeyed = client("bridge", null);
+    TefException noKey = refusal(unkeyed.dispatcherState());
     assertEquals(401, noKey.status());
+    await(unkeyed.close());
     await(reader.close());
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
@@ -28,6 +29,7 @@ final class TcpBridgeTransport implements Transport {
   private final Vertx vertx;
   /** Every field is touched on the connection's context only: calls from elsewhere hop onto it. */
   private final Context context;
+  private final NetClient client;
   private final NetSocket socket;
   private final String apiKey;
   private final long timeoutMs;
@@ -36,27 +38,47 @@ final class TcpBridgeTransport implements Transport {
   private final ArrayDeque<Registration> registrations = new ArrayDeque<>();
   private Buffer unread = Buffer.buffer();
   private boolean closed;
+  /** Why the connection failed, when it says: for the message of what it fails. */
+  private Throwable lastError;
 
   private static final class Registration {
     final Promise<Subscription> promise = Promise.promise();
     TefException refused;
   }
 
-  private TcpBridgeTransport(Vertx vertx, NetSocket socket, String apiKey, long timeoutMs) {
+  private TcpBridgeTransport(Vertx vertx, NetClient client, NetSocket socket, String apiKey, long timeoutMs) {
     this.vertx = vertx;
+    this.client = client;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.apiKey = apiKey;
     this.timeoutMs = timeoutMs;
     socket.handler(this::bytes);
     socket.closeHandler(v -> lost());
+    socket.exceptionHandler(err -> lastError = err);
   }
 
   static Future<Transport> connect(Vertx vertx, NetClientOptions options, String host, int port, String apiKey, long timeoutMs) {
-    return vertx.createNetClient(new NetClientOptions(options).setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE)))
-        .connect(port, host)
-        .<Transport>map(s -> new TcpBridgeTransport(vertx, s, apiKey, timeoutMs))
+    NetClient client = vertx.createNetClient(new NetClientOptions(options).setConnectTimeout((int) Math.min(timeoutMs, Integer.MAX_VALUE)));
+    return client.connect(port, host)
+        .map(s -> new TcpBridgeTransport(vertx, client, s, apiKey, timeoutMs))
+        .compose(TcpBridgeTransport::confirmed)
+        .onFailure(err -> client.close())
         .recover(err -> Future.failedFuture(new TefException(503, null, "cannot reach TEF's TCP bridge at " + host + ":" + port + ": " + err.getMessage())));
+  }
+
+  /**
+   * Ready once the bridge answered a ping: the connection (and its TLS handshake, on both ends)
+   * is known to work before the first request rather than found broken by it.
+   */
+  private Future<Transport> confirmed() {
+    Registration r = new Registration();
+    registrations.add(r);
+    write(new JsonObject().put("type", "ping"));
+    long timer = vertx.setTimer(timeoutMs, id -> r.promise.tryFail(new TefException(503, null, "the TCP bridge did not answer a ping within "
+        + timeoutMs + " ms")));
+    return r.promise.future().onComplete(ar -> vertx.cancelTimer(timer)).map(v -> (Transport) this)
+        .onFailure(err -> close());
   }
 
   @Override
@@ -116,7 +138,7 @@ final class TcpBridgeTransport implements Transport {
 
   @Override
   public Future<Void> close() {
-    return socket.close();
+    return socket.close().eventually(client::close);
   }
 
   private void bytes(Buffer b) {
@@ -165,7 +187,7 @@ final class TcpBridgeTransport implements Transport {
 
   private void lost() {
     closed = true;
-    TefException e = new TefException(503, null, "the bridge connection closed");
+    TefException e = new TefException(503, null, "the bridge connection closed" + (lastError == null ? "" : ": " + lastError));
     new ArrayList<>(replies.values()).forEach(p -> p.tryFail(e));
     replies.clear();
     registrations.forEach(r -> r.promise.tryFail(e));

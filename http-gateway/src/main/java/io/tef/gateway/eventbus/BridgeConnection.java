@@ -28,6 +28,8 @@ import java.util.Map;
  */
 final class BridgeConnection {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BridgeConnection.class);
+
   /** How long a message the client received may wait for its reply before it is forgotten. */
   private static final long REPLY_WAIT_MS = 120_000;
   private static final long MAX_TIMEOUT_MS = 300_000;
@@ -60,7 +62,10 @@ final class BridgeConnection {
     this.client = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
     socket.handler(this::bytes);
     socket.closeHandler(v -> closed());
-    socket.exceptionHandler(err -> socket.close());
+    socket.exceptionHandler(err -> {
+      LOG.info("TCP bridge connection from {} closed: {}", client, err.toString());
+      socket.close();
+    });
   }
 
   private void bytes(Buffer b) {
