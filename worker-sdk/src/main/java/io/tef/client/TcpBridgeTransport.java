@@ -1,5 +1,6 @@
 package io.tef.client;
 
+import io.tef.protocol.bridge.BridgeFrames;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -36,7 +37,6 @@ final class TcpBridgeTransport implements Transport {
   private final Map<String, Promise<Object>> replies = new HashMap<>();
   private final Map<String, List<Handler<Object>>> listeners = new HashMap<>();
   private final ArrayDeque<Registration> registrations = new ArrayDeque<>();
-  private Buffer unread = Buffer.buffer();
   private boolean closed;
   /** Why the connection failed, when it says: for the message of what it fails. */
   private Throwable lastError;
@@ -53,7 +53,8 @@ final class TcpBridgeTransport implements Transport {
     this.socket = socket;
     this.apiKey = apiKey;
     this.timeoutMs = timeoutMs;
-    socket.handler(this::bytes);
+    // The node bounds what it sends by limits.max_bytes; the client takes any length it announces.
+    socket.handler(BridgeFrames.reader(Integer.MAX_VALUE, b -> frame(new JsonObject(b)), length -> socket.close()));
     socket.closeHandler(v -> lost());
     socket.exceptionHandler(err -> lastError = err);
   }
@@ -141,16 +142,6 @@ final class TcpBridgeTransport implements Transport {
     return socket.close().eventually(client::close);
   }
 
-  private void bytes(Buffer b) {
-    unread.appendBuffer(b);
-    while (unread.length() >= 4 && unread.length() >= 4 + unread.getUnsignedInt(0)) {
-      int length = (int) unread.getUnsignedInt(0);
-      JsonObject frame = new JsonObject(unread.getBuffer(4, 4 + length));
-      unread = unread.getBuffer(4 + length, unread.length());
-      frame(frame);
-    }
-  }
-
   private void frame(JsonObject f) {
     String type = f.getString("type");
     String address = f.getString("address");
@@ -207,7 +198,6 @@ final class TcpBridgeTransport implements Transport {
   }
 
   private void write(JsonObject frame) {
-    Buffer body = frame.toBuffer();
-    socket.write(Buffer.buffer(4 + body.length()).appendInt(body.length()).appendBuffer(body));
+    socket.write(BridgeFrames.frame(frame));
   }
 }

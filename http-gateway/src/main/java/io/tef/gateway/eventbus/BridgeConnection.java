@@ -4,6 +4,7 @@ import io.tef.gateway.access.KeyCheck;
 import io.tef.protocol.ErrorBody;
 import io.tef.protocol.Replies;
 import io.tef.protocol.ValidationException;
+import io.tef.protocol.bridge.BridgeFrames;
 import io.tef.protocol.json.StrictJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,7 +45,6 @@ final class BridgeConnection {
   private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
   private final Map<String, Message<Object>> awaitingReply = new HashMap<>();
   private final ArrayDeque<Buffer> frames = new ArrayDeque<>();
-  private Buffer unread = Buffer.buffer();
   private boolean waiting;
   private boolean closed;
   private int inFlight;
@@ -60,32 +60,19 @@ final class BridgeConnection {
     this.keys = keys;
     this.maxInFlight = maxInFlight;
     this.client = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
-    socket.handler(this::bytes);
+    socket.handler(BridgeFrames.reader(json.limits().maxBytes(), f -> {
+      frames.add(f);
+      drain();
+    }, length -> {
+      send(err(null, null, "a frame of " + length + " bytes is longer than limits.max_bytes (" + json.limits().maxBytes()
+          + "); the connection is closed, as nothing after it can be read"));
+      socket.end();
+    }));
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(err -> {
       LOG.info("TCP bridge connection from {} closed: {}", client, err.toString());
       socket.close();
     });
-  }
-
-  private void bytes(Buffer b) {
-    unread.appendBuffer(b);
-    while (unread.length() >= 4) {
-      long length = unread.getUnsignedInt(0);
-      if (length > json.limits().maxBytes()) {
-        send(err(null, null, "a frame of " + length + " bytes is longer than limits.max_bytes (" + json.limits().maxBytes()
-            + "); the connection is closed, as nothing after it can be read"));
-        socket.end();
-        unread = Buffer.buffer();
-        return;
-      }
-      if (unread.length() < 4 + length) {
-        break;
-      }
-      frames.add(unread.getBuffer(4, 4 + (int) length));
-      unread = unread.getBuffer(4 + (int) length, unread.length());
-    }
-    drain();
   }
 
   /** Handles the frames read so far, in order, until one has to wait or the connection is at its bounds. */
@@ -289,7 +276,6 @@ final class BridgeConnection {
     if (closed) {
       return;
     }
-    Buffer body = frame.toBuffer();
-    socket.write(Buffer.buffer(4 + body.length()).appendInt(body.length()).appendBuffer(body));
+    socket.write(BridgeFrames.frame(frame));
   }
 }

@@ -27,7 +27,7 @@ record BridgeFrame(String type, String address, Object body, String replyAddress
     }
     for (String field : f.fieldNames()) {
       if (!FIELDS.contains(field)) {
-        throw new ValidationException("field".equals(field) ? null : field, "is not a field of a bridge frame; known: type, address, headers, body, replyAddress");
+        throw new ValidationException(field, "is not a field of a bridge frame; known: type, address, headers, body, replyAddress");
       }
     }
     if (!(f.getValue("type") instanceof String type) || !TYPES.contains(type)) {

@@ -4,6 +4,7 @@ import io.tef.core.auth.Role;
 import io.tef.protocol.Addresses;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,8 +19,12 @@ import java.util.Set;
 public record BridgeRule(Role role, String workerName) {
 
   private static final String WORKER_PREFIX = Addresses.worker("");
-  private static final Set<String> EVENTS = Set.of(Addresses.EVENTS_TASKS, Addresses.EVENTS_WORKERS,
+  /** What a client (not a worker) may send to, and listen to. */
+  public static final List<String> CLIENT_SENDS = List.of(Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL, Addresses.TASKS_QUERY,
+      Addresses.DISPATCHER_CONTROL, Addresses.COLLECTIVE_GET_WORKERS);
+  public static final List<String> EVENTS = List.of(Addresses.EVENTS_TASKS, Addresses.EVENTS_WORKERS,
       Addresses.EVENTS_NOTIFICATIONS, Addresses.EVENTS_TASK_TYPES);
+  private static final List<String> WORKER_SENDS = List.of(Addresses.TASKS_REPORT, Addresses.REGISTRY_REGISTER, Addresses.COLLECTIVE_STATUS);
   private static final Set<String> SUITE_CONTROL = Set.of("pause_suite", "ready_suite", "stop_suite");
 
   /** A message sent to {@code address}; null when no key may send there. */
@@ -51,12 +56,11 @@ public record BridgeRule(Role role, String workerName) {
 
   /** The addresses a client may send to, for error messages. */
   public static String sendable() {
-    return String.join(", ", Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL, Addresses.TASKS_QUERY, Addresses.DISPATCHER_CONTROL,
-        Addresses.COLLECTIVE_GET_WORKERS, Addresses.TASKS_REPORT, Addresses.REGISTRY_REGISTER, Addresses.COLLECTIVE_STATUS);
+    return String.join(", ", CLIENT_SENDS) + ", " + String.join(", ", WORKER_SENDS);
   }
 
   public static String registrable() {
-    return String.join(", ", EVENTS.stream().sorted().toList()) + ", " + WORKER_PREFIX + "<name>";
+    return String.join(", ", EVENTS) + ", " + WORKER_PREFIX + "<name>";
   }
 
   private static String name(JsonObject body, String field) {

@@ -2,7 +2,6 @@ package io.tef.gateway.eventbus;
 
 import io.tef.gateway.access.KeyCheck;
 import io.tef.core.auth.Role;
-import io.tef.protocol.Addresses;
 import io.tef.protocol.ValidationException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,10 +26,8 @@ import java.util.List;
  */
 public final class SockJsBridge {
 
-  private static final List<String> SENDABLE = List.of(Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL, Addresses.TASKS_QUERY,
-      Addresses.DISPATCHER_CONTROL, Addresses.COLLECTIVE_GET_WORKERS);
-  private static final List<String> LISTENABLE = List.of(Addresses.EVENTS_TASKS, Addresses.EVENTS_WORKERS,
-      Addresses.EVENTS_NOTIFICATIONS, Addresses.EVENTS_TASK_TYPES);
+  private static final List<String> SENDABLE = BridgeRule.CLIENT_SENDS;
+  private static final List<String> LISTENABLE = BridgeRule.EVENTS;
 
   private SockJsBridge() {
   }
