@@ -7,6 +7,8 @@ public final class NodeInfo {
   public static final String HTTP_PORT = "http.port";
   /** The port the TCP event-bus bridge listens on, when it is on. */
   public static final String TCP_BRIDGE_PORT = "tcp_bridge.port";
+  /** The port the ZeroMQ door (Task Engine clients) listens on, when it is on. */
+  public static final String ZMQ_PORT = "zmq.port";
   /** The AMQP bridge's connection: "up" or "down"; absent when this node runs no bridge. */
   public static final String AMQP_STATE = "amqp.state";
 

@@ -35,10 +35,10 @@ final class RegistryTaskTypes implements TaskTypeDefaults.Source {
           List<TaskDefinition> defs = new ArrayList<>();
           JsonArray list = reply.body().getJsonArray("task_types", new JsonArray());
           list.forEach(o -> {
-            JsonObject d = (JsonObject) o;
-            if (!d.getBoolean("built_in", false)) {
-              defs.add(TaskDefinition.fromJson(d));
-            }
+            JsonObject d = ((JsonObject) o).copy();
+            // A built-in's definition counts too (the Task Engine's run once); the flag is the registry's remark.
+            d.remove("built_in");
+            defs.add(TaskDefinition.fromJson(d));
           });
           return defs;
         })

@@ -15,6 +15,8 @@ enum Role {
   COLLECTIVE("collective", CollectiveVerticle::new, CollectiveVerticle.class, true),
   DISPATCHER("dispatcher", DispatcherVerticle::new, DispatcherVerticle.class, true),
   GATEWAY("gateway", HttpGatewayVerticle::new, HttpGatewayVerticle.class, false),
+  /** The Task Engine's ZeroMQ door: part of the gateway role, deployed only when zmq.port is set. */
+  ZMQ("gateway", io.tef.zmq.ZmqGatewayVerticle::new, io.tef.zmq.ZmqGatewayVerticle.class, false),
   /** The AMQP door; deployed only when amqp.url is set. */
   BRIDGE("bridge", AmqpBridgeVerticle::new, AmqpBridgeVerticle.class, false);
 

@@ -73,6 +73,9 @@ public final class TefNode implements AutoCloseable {
           // The AMQP door is on by default but needs a broker: no URL, no bridge (the embedded default).
           continue;
         }
+        if (role == Role.ZMQ && !effective.zmq().enabled()) {
+          continue;
+        }
         if (effective.node().roles().contains(role.configName)) {
           int instances = role == Role.DISPATCHER ? effective.dispatcher().instances() : 1;
           DeploymentOptions options = new DeploymentOptions().setConfig(verticleConfig).setInstances(instances);
@@ -134,7 +137,7 @@ public final class TefNode implements AutoCloseable {
     TefConfig.Mongo m = c.mongo();
     return new TefConfig(c.env(), c.node(), c.http(),
         new TefConfig.Mongo(cs, m.database(), m.embeddedBackend(), m.embeddedHost(), m.embeddedPort()),
-        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits(), c.eventbus());
+        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits(), c.eventbus(), c.zmq());
   }
 
   private static <T> T await(Future<T> f) throws Exception {

@@ -28,7 +28,12 @@ final class TaskCatalog {
 
   private static final Logger LOG = LoggerFactory.getLogger(TaskCatalog.class);
   /** The built-in handlers every TEF worker has; always defined. */
-  static final Set<String> BUILT_IN = Set.of("echo", "sleep", "fail", "shell");
+  static final Set<String> BUILT_IN = Set.of("echo", "sleep", "fail", "shell", "task_get_count", "task_get_average");
+  /**
+   * The Task Engine's own registry (sum and mean of the args): callable over the ZeroMQ door out of
+   * the box, and run once, as the Task Engine did (a wrong argument fails the same way every time).
+   */
+  static final Set<String> RPC_BUILT_IN = Set.of("task_get_count", "task_get_average");
 
   private final Vertx vertx;
   private final TaskDefinitionStore store;
@@ -83,7 +88,13 @@ final class TaskCatalog {
 
   private TaskDefinition definition(String id) {
     TaskDefinition d = byId.get(id);
-    return d != null ? d : TaskDefinition.minimal(id);
+    return d != null ? d : builtIn(id);
+  }
+
+  private static TaskDefinition builtIn(String id) {
+    return RPC_BUILT_IN.contains(id)
+        ? new TaskDefinition(id, id, "the Task Engine's " + id, TaskDefinition.DEFAULT_JOB_ATTRIBUTES, Map.of(), null, null, 1, true)
+        : TaskDefinition.minimal(id);
   }
 
   /** put, get, delete, list: the REST and event-bus door to task definitions. */
@@ -93,7 +104,7 @@ final class TaskCatalog {
       case "list" -> {
         JsonArray list = new JsonArray();
         byId.values().stream().sorted(Comparator.comparing(TaskDefinition::id)).forEach(d -> list.add(d.toJson()));
-        BUILT_IN.stream().sorted().filter(id -> !byId.containsKey(id)).forEach(id -> list.add(TaskDefinition.minimal(id).toJson().put("built_in", true)));
+        BUILT_IN.stream().sorted().filter(id -> !byId.containsKey(id)).forEach(id -> list.add(builtIn(id).toJson().put("built_in", true)));
         yield Future.succeededFuture(new JsonObject().put("count", list.size()).put("task_types", list));
       }
       case "get" -> {
@@ -102,7 +113,7 @@ final class TaskCatalog {
         if (d == null && !BUILT_IN.contains(id)) {
           throw new ValidationException(404, "id", "no task type '" + id + "'");
         }
-        yield Future.succeededFuture(d != null ? d.toJson() : TaskDefinition.minimal(id).toJson().put("built_in", true));
+        yield Future.succeededFuture(d != null ? d.toJson() : builtIn(id).toJson().put("built_in", true));
       }
       case "put" -> {
         String id = Fields.requireString(message, "id");

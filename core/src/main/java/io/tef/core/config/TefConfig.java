@@ -23,7 +23,7 @@ import java.util.Set;
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
                         Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp,
-                        Tasker tasker, Limits limits, EventBus eventbus) {
+                        Tasker tasker, Limits limits, EventBus eventbus, ZmqSettings zmq) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway", "bridge");
 
@@ -304,6 +304,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     validateAuth();
     validateAmqp();
     validateTasker();
+    require(zmq != null, "zmq", "is missing");
+    zmq.validate();
     return this;
   }
 

@@ -40,6 +40,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--tcp-bridge-port", paramLabel = "PORT", description = "Serve the TCP event-bus bridge on this port (eventbus.tcp_bridge.port; default off; 0 = any free port).")
   Integer tcpBridgePort;
 
+  @Option(names = "--zmq-port", paramLabel = "PORT", description = "Serve Task Engine clients over ZeroMQ on this port (zmq.port; default off; 0 = any free port; the Task Engine used 9000).")
+  Integer zmqPort;
+
   @Option(names = "--http-host", paramLabel = "HOST", description = "Address the gateway listens on (http.host; default 127.0.0.1; another needs API keys or auth.open).")
   String httpHost;
 
@@ -110,6 +113,10 @@ final class NodeCommand implements Callable<Integer> {
     if (node.vertx().sharedData().getLocalMap(io.tef.core.NodeInfo.MAP).get(io.tef.core.NodeInfo.TCP_BRIDGE_PORT) instanceof Integer tcp) {
       spec.commandLine().getOut().println("TCP event-bus bridge: " + config.eventbus().tcpBridge().host() + ":" + tcp);
     }
+    if (node.vertx().sharedData().getLocalMap(io.tef.core.NodeInfo.MAP).get(io.tef.core.NodeInfo.ZMQ_PORT) instanceof Integer zmq) {
+      spec.commandLine().getOut().println("ZeroMQ door (Task Engine clients): tcp://" + config.zmq().host() + ":" + zmq
+          + (config.zmq().curve().enabled() ? " (CurveZMQ, " + config.zmq().curve().clients().size() + " client key(s))" : " (plain ZeroMQ)"));
+    }
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
@@ -121,6 +128,7 @@ final class NodeCommand implements Callable<Integer> {
     put(overrides, "http.port", httpPort);
     put(overrides, "http.host", httpHost);
     put(overrides, "eventbus.tcp_bridge.port", tcpBridgePort);
+    put(overrides, "zmq.port", zmqPort);
     put(overrides, "node.roles", roles);
     put(overrides, "node.demo_workers", demoWorkers);
     put(overrides, "mongo.connection_string", storeUrl);

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /** {@code java -jar tef.jar <command>}: the one entry point of the runnable jar. */
 @Command(name = "tef", mixinStandardHelpOptions = true, versionProvider = TefCommand.Version.class,
     description = "TEF, a task execution fabric: clients submit tasks, a dispatcher hands each to a worker that can run it.",
-    subcommands = {NodeCommand.class, WorkerCommand.class, WorkersCommand.class, EndpointCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, WorkerCommand.class, WorkersCommand.class, EndpointCommand.class, ZmqKeysCommand.class, CommandLine.HelpCommand.class})
 public final class TefCommand implements Runnable {
 
   @CommandLine.Spec
