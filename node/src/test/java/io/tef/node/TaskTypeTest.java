@@ -113,9 +113,14 @@ class TaskTypeTest extends SharedNodeTest {
   void definitionsComeFromConfigAndBuiltInsAreAlwaysThere() throws Exception {
     assertEquals(4, http.get("/api/task-types/from-config").bodyAsJsonObject().getInteger("max_attempts"));
     JsonArray all = http.get("/api/task-types").bodyAsJsonObject().getJsonArray("task_types");
-    for (String id : new String[] {"from-config", "echo", "sleep", "fail", "shell"}) {
+    for (String id : new String[] {"from-config", "echo", "sleep", "fail", "shell", "task_get_count", "task_get_average"}) {
       assertTrue(all.stream().anyMatch(o -> id.equals(((JsonObject) o).getString("id"))), id + " in " + all.encode());
     }
+    // The Task Engine's registry: callable over ZeroMQ out of the box, run once; the others are not callable.
+    JsonObject count = http.get("/api/task-types/task_get_count").bodyAsJsonObject();
+    assertEquals(true, count.getValue("rpc"), count.encode());
+    assertEquals(1, count.getInteger("max_attempts"), count.encode());
+    assertEquals(null, http.get("/api/task-types/echo").bodyAsJsonObject().getValue("rpc"));
   }
 
   @Test
@@ -125,6 +130,8 @@ class TaskTypeTest extends SharedNodeTest {
     assertEquals("max_attempts", bad.bodyAsJsonObject().getString("field"));
     bad = http.put("/api/task-types/broken", new JsonObject().put("job_attributes", "data"));
     assertEquals("job_attributes", bad.bodyAsJsonObject().getString("field"));
+    bad = http.put("/api/task-types/broken", new JsonObject().put("rpc", "yes"));
+    assertEquals("rpc", bad.bodyAsJsonObject().getString("field"));
     assertEquals(404, http.get("/api/task-types/broken").statusCode());
 
     assertEquals(201, http.put("/api/task-types/short-lived", new JsonObject()).statusCode());
@@ -138,7 +145,7 @@ class TaskTypeTest extends SharedNodeTest {
 
   @Test
   void aBuiltInTypeCannotBeDeletedOverRestOrTheEventBus() throws Exception {
-    for (String id : new String[] {"echo", "sleep", "fail", "shell"}) {
+    for (String id : new String[] {"echo", "sleep", "fail", "shell", "task_get_count", "task_get_average"}) {
       var refused = http.delete("/api/task-types/" + id);
       assertEquals(409, refused.statusCode(), refused.bodyAsString());
       assertEquals("id", refused.bodyAsJsonObject().getString("field"));

@@ -49,7 +49,7 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "Verticles to deploy: dispatcher,collective,registry,gateway,bridge (node.roles; default all; bridge only with an AMQP URL).")
   List<String> roles;
 
-  @Option(names = "--demo-workers", paramLabel = "N", description = "Also run N in-process workers for echo, sleep and fail (node.demo_workers).")
+  @Option(names = "--demo-workers", paramLabel = "N", description = "Also run N in-process workers for echo, sleep, fail, task_get_count and task_get_average (node.demo_workers).")
   Integer demoWorkers;
 
   @Option(names = "--store-url", paramLabel = "URL", description = "Use this MongoDB instead of the embedded store (mongo.connection_string).")

@@ -49,7 +49,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = {"-i", "--id"}, paramLabel = "ID", description = "Unique worker id (default worker-<pid>).")
   String id;
 
-  @Option(names = {"-t", "--tasks"}, split = ",", paramLabel = "TYPE", description = "Task types to run (required): built-ins echo, sleep, fail, shell, or types from --paths.")
+  @Option(names = {"-t", "--tasks"}, split = ",", paramLabel = "TYPE", description = "Task types to run (required): built-ins echo, sleep, fail, shell, task_get_count, task_get_average, or types from --paths.")
   List<String> tasks;
 
   @Option(names = {"-p", "--paths"}, split = ",", paramLabel = "DIR", description = "Folders of task jars, each task with its <task>.json metadata.")
