@@ -124,6 +124,20 @@ class TaskTypeTest extends SharedNodeTest {
   }
 
   @Test
+  void aDefinitionsResourcesAreHeldByItsTasksUnlessTheEnvelopeNamesOthers() throws Exception {
+    assertEquals(201, http.put("/api/task-types/with-resources", new JsonObject().put("resources", new JsonArray().add("tt-db").add("tt-net"))).statusCode());
+    assertEquals(201, http.post("/api/tasks", new JsonObject().put("guid", "tt-res-1").put("task_type", "with-resources")).statusCode());
+    assertEquals("tt-db|tt-net", http.get("/api/tasks/tt-res-1").bodyAsJsonObject().getString("resources"));
+    assertEquals(201, http.post("/api/tasks", new JsonObject().put("guid", "tt-res-2").put("task_type", "with-resources").put("resources", "tt-own")).statusCode());
+    assertEquals("tt-own", http.get("/api/tasks/tt-res-2").bodyAsJsonObject().getString("resources"));
+    var bad = http.put("/api/task-types/with-resources", new JsonObject().put("resources", "a b"));
+    assertEquals(400, bad.statusCode());
+    assertEquals("resources", bad.bodyAsJsonObject().getString("field"));
+    http.delete("/api/tasks/tt-res-1");
+    http.delete("/api/tasks/tt-res-2");
+  }
+
+  @Test
   void badDefinitionsAreRefusedAndDeletingStopsAdmittingWorkers() throws Exception {
     var bad = http.put("/api/task-types/broken", new JsonObject().put("max_attempts", 0));
     assertEquals(400, bad.statusCode());

@@ -33,7 +33,7 @@ class ZmqDoorTest extends SharedNodeTest {
   @BeforeAll
   static void start() throws Exception {
     startNode(dataDir, Map.of("zmq.port", 0, "zmq.task_types", List.of("fail"), "zmq.wait_ms", 3000, "node.demo_workers", 2,
-        "task_types", Map.of("nobody_serves", Map.of("rpc", true), "not_callable", Map.of(), "fail", Map.of("max_attempts", 1))));
+        "task_types", Map.of("nobody_serves", Map.of("rpc", true, "priority", 7, "time_limit", 90, "resources", List.of("zmq-gpu")), "not_callable", Map.of(), "fail", Map.of("max_attempts", 1))));
     endpoint = "tcp://127.0.0.1:" + node.vertx().sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.ZMQ_PORT);
   }
 
@@ -150,6 +150,11 @@ class ZmqDoorTest extends SharedNodeTest {
       assertEquals(guid, state.getString("guid"));
       assertEquals("nobody_serves", state.getString("task"));
       assertEquals("queued", state.getString("state"), "it goes on in TEF: " + state);
+      // Priority, time limit and resources come from the task type's definition.
+      JsonObject stored = new JsonObject(http.get("/api/tasks/" + guid).bodyAsString());
+      assertEquals(7, stored.getInteger("priority"), stored.encode());
+      assertEquals(90, stored.getInteger("time_limit"), stored.encode());
+      assertEquals("zmq-gpu", stored.getString("resources"), stored.encode());
       assertEquals(200, http.delete("/api/tasks/" + guid).statusCode());
 
       // A finished call, read back by its guid; a task of a type the door may not call looks absent.

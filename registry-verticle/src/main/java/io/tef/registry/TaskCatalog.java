@@ -93,7 +93,7 @@ final class TaskCatalog {
 
   private static TaskDefinition builtIn(String id) {
     return RPC_BUILT_IN.contains(id)
-        ? new TaskDefinition(id, id, "the Task Engine's " + id, TaskDefinition.DEFAULT_JOB_ATTRIBUTES, Map.of(), null, null, 1, true)
+        ? new TaskDefinition(id, id, "the Task Engine's " + id, TaskDefinition.DEFAULT_JOB_ATTRIBUTES, Map.of(), null, null, 1, true, null)
         : TaskDefinition.minimal(id);
   }
 

@@ -1,6 +1,7 @@
 package io.tef.core.task;
 
 import io.tef.protocol.task.TaskDefaults;
+import io.tef.protocol.task.TaskEnvelope;
 
 import io.tef.protocol.ValidationException;
 
@@ -16,12 +17,12 @@ import java.util.regex.Pattern;
 /**
  * What a task type is (Qworker's task metadata): its id (= task_type), a name and description,
  * the job attributes its notifications carry, and the priority, time limit and attempts its
- * tasks get when their envelope leaves them out. The registry admits a worker only for task
+ * tasks get when their envelope leaves them out, and the resources they hold then. The registry admits a worker only for task
  * types that have one. {@code rpc}: the Task Engine's ZeroMQ door may call it (a whitelist, off by default).
  */
 public record TaskDefinition(String id, String name, String description, List<String> jobAttributes,
                              Map<String, List<String>> eventAttributes, Integer priority, Integer timeLimit,
-                             Integer maxAttempts, Boolean rpc) {
+                             Integer maxAttempts, Boolean rpc, List<String> resources) {
 
   /** Qworker's default notification attributes, in TEF's task view names. */
   public static final List<String> DEFAULT_JOB_ATTRIBUTES = List.of("task_data", "started_at", "run_at", "finished_at");
@@ -30,16 +31,17 @@ public record TaskDefinition(String id, String name, String description, List<St
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
   private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*");
   private static final Set<String> FIELDS = Set.of("id", "name", "description", "job_attributes", "job_start_attributes",
-      "job_progress_attributes", "job_success_attributes", "job_fail_attributes", "priority", "time_limit", "max_attempts", "rpc");
+      "job_progress_attributes", "job_success_attributes", "job_fail_attributes", "priority", "time_limit", "max_attempts", "rpc", "resources");
 
   public TaskDefinition {
     jobAttributes = List.copyOf(jobAttributes);
     eventAttributes = Map.copyOf(eventAttributes);
+    resources = resources == null ? null : List.copyOf(resources);
   }
 
   /** A definition made for a task type a worker brought along (registry.auto_define). */
   public static TaskDefinition minimal(String id) {
-    return new TaskDefinition(id, id, null, DEFAULT_JOB_ATTRIBUTES, Map.of(), null, null, null, null);
+    return new TaskDefinition(id, id, null, DEFAULT_JOB_ATTRIBUTES, Map.of(), null, null, null, null, null);
   }
 
   /** Whether the ZeroMQ door may call this type. */
@@ -54,7 +56,8 @@ public record TaskDefinition(String id, String name, String description, List<St
 
   public TaskDefaults defaults(TaskDefaults fallback) {
     return new TaskDefaults(priority != null ? priority : fallback.priority(),
-        timeLimit != null ? timeLimit : fallback.timeLimitSeconds(), maxAttempts != null ? maxAttempts : fallback.maxAttempts());
+        timeLimit != null ? timeLimit : fallback.timeLimitSeconds(), maxAttempts != null ? maxAttempts : fallback.maxAttempts(),
+        resources != null ? resources : fallback.resources());
   }
 
   /** Validates a definition from REST, the event bus or config; {@code where} prefixes field names in errors. */
@@ -85,7 +88,7 @@ public record TaskDefinition(String id, String name, String description, List<St
     }
     return new TaskDefinition(id, name, description, attrs == null ? DEFAULT_JOB_ATTRIBUTES : attrs, perEvent,
         number(json, "priority", where, Integer.MIN_VALUE), number(json, "time_limit", where, 1), number(json, "max_attempts", where, 1),
-        flag(json, "rpc", where));
+        flag(json, "rpc", where), json.getValue("resources") == null ? null : TaskEnvelope.resources(json.getValue("resources"), where + "resources"));
   }
 
   private static Boolean flag(JsonObject json, String field, String where) {
@@ -139,7 +142,8 @@ public record TaskDefinition(String id, String name, String description, List<St
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("id", id).put("name", name).put("description", description)
         .put("job_attributes", new JsonArray(new ArrayList<>(jobAttributes)))
-        .put("priority", priority).put("time_limit", timeLimit).put("max_attempts", maxAttempts).put("rpc", rpc);
+        .put("priority", priority).put("time_limit", timeLimit).put("max_attempts", maxAttempts).put("rpc", rpc)
+        .put("resources", resources == null ? null : new JsonArray(new ArrayList<>(resources)));
     eventAttributes.forEach((event, attrs) -> json.put("job_" + event + "_attributes", new JsonArray(new ArrayList<>(attrs))));
     json.getMap().values().removeIf(java.util.Objects::isNull);
     return json;

@@ -78,7 +78,8 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     if (extra != null && !(extra instanceof JsonObject)) {
       throw new ValidationException("extra", "must be a JSON object of fields kept with the task");
     }
-    return new TaskEnvelope(guid, taskType, priority, resources(json), timeLimit, maxAttempts,
+    List<String> resources = json.getValue("resources") == null ? defaults.resources() : resources(json.getValue("resources"), "resources");
+    return new TaskEnvelope(guid, taskType, priority, resources, timeLimit, maxAttempts,
         json.getValue("task_data"), suiteGuid, runAt, repeat, keyed, extra == null ? null : (JsonObject) extra);
   }
 
@@ -190,36 +191,35 @@ public record TaskEnvelope(String guid, String taskType, int priority, List<Stri
     return i;
   }
 
-  /** TEF's pipe-delimited string ("db|printer") or a JSON list of names. */
-  private static List<String> resources(JsonObject json) {
-    Object v = json.getValue("resources");
+  /** TEF's pipe-delimited string ("db|printer") or a JSON list of names; errors name {@code field}. */
+  public static List<String> resources(Object v, String field) {
     List<String> names = new ArrayList<>();
     if (v == null) {
       return names;
     }
     if (v instanceof String s) {
       for (String part : s.split("\\|")) {
-        addResource(names, part.strip());
+        addResource(names, part.strip(), field);
       }
     } else if (v instanceof JsonArray array) {
       for (Object item : array) {
         if (!(item instanceof String s)) {
-          throw new ValidationException("resources", "must be a string \"a|b\" or a list of strings");
+          throw new ValidationException(field, "must be a string \"a|b\" or a list of strings");
         }
-        addResource(names, s.strip());
+        addResource(names, s.strip(), field);
       }
     } else {
-      throw new ValidationException("resources", "must be a string \"a|b\" or a list of strings");
+      throw new ValidationException(field, "must be a string \"a|b\" or a list of strings");
     }
     return List.copyOf(names);
   }
 
-  private static void addResource(List<String> names, String name) {
+  private static void addResource(List<String> names, String name, String field) {
     if (name.isEmpty()) {
       return;
     }
     if (!NAME.matcher(name).matches()) {
-      throw new ValidationException("resources", "resource name '" + name + "' must be 1 to 200 characters of letters, digits and _ . : -");
+      throw new ValidationException(field, "resource name '" + name + "' must be 1 to 200 characters of letters, digits and _ . : -");
     }
     if (!names.contains(name)) {
       names.add(name);
