@@ -176,6 +176,17 @@ class DoorFuzzTest {
     assertNull(Figures.failureReport("Event bus"));
   }
 
+  @Test
+  @Order(9)
+  void zeroMqRequests() throws Exception {
+    Gen.seed(Chaos.SEED + 8);
+    java.util.List<String> failures = new ZmqDoor(node).fuzz(Chaos.inputs(300));
+    Figures.note("ZeroMQ door: " + failures.size() + " failing of " + Chaos.inputs(300) + " requests");
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), failures.subList(0, Math.min(10, failures.size())),
+        failures.size() + " malformed ZeroMQ requests were not answered as they should be");
+    assertNull(node.healthy(), "the node is healthy after the ZeroMQ fuzzing");
+  }
+
   /** Queues of this test's AMQP env that the node declared for fuzzed names (keepers of odd types, odd worker queues). */
   static void deleteLeftoverQueues(String prefix) {
     try {

@@ -42,6 +42,7 @@ final class FuzzNode implements AutoCloseable {
   private HttpClient http;
   private MongoClient store;
   private int port;
+  private int zmqPort;
   private int generation;
   private long canaries;
   final Set<String> canaryGuids = new HashSet<>();
@@ -119,8 +120,11 @@ final class FuzzNode implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       storePort = s.getLocalPort();
     }
+    try (ServerSocket s = new ServerSocket(0)) {
+      zmqPort = s.getLocalPort();
+    }
     List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-host", "127.0.0.1", "--demo-workers", "1",
-        "--store-listen", "127.0.0.1:" + storePort, "--name", "fuzz-" + generation));
+        "--store-listen", "127.0.0.1:" + storePort, "--name", "fuzz-" + generation, "--zmq-port", String.valueOf(zmqPort)));
     java.util.Map<String, String> env = new java.util.HashMap<>();
     env.put("TEF_CLUSTER_NAME", clusterName("fuzz"));
     if (broker != null) {
@@ -155,6 +159,11 @@ final class FuzzNode implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The ZeroMQ door's port (Task Engine clients). */
+  int zmqPort() {
+    return zmqPort;
   }
 
   NodeProcess process() {

@@ -236,7 +236,8 @@ final class RawHttpDoor {
     }
     int eol = text.indexOf("\r\n");
     String line = eol < 0 ? text : text.substring(0, eol);
-    String[] parts = line.split(" ", -1);
+    // Netty splits the request line at runs of spaces ("GET GET  http/1.1" names version http/1.1).
+    String[] parts = line.strip().split(" +", -1);
     if (parts.length == 3 && !parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0") && parts[2].matches("(?i)http/\\d+\\.\\d+")) {
       return true;
     }
