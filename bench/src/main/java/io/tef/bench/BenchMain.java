@@ -95,6 +95,9 @@ public final class BenchMain implements Callable<Integer> {
       defaultValue = "0")
   int queued;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any node setting, as tef node --set takes it (e.g. retention.completed=1m).")
+  Map<String, String> settings = new HashMap<>();
+
   public static void main(String[] args) {
     System.setProperty("logback.configurationFile", System.getProperty("logback.configurationFile", "bench-logback.xml"));
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
@@ -137,7 +140,9 @@ public final class BenchMain implements Callable<Integer> {
         others = DispatcherNodes.start(dispatcherNodes, nodeJar, clusterName(), node.config().mongo().connectionString(), dispatchers, dataDir);
         awaitDispatchers(node.vertx(), (long) dispatcherNodes * dispatchers);
       }
-      return run(node, others);
+      int exit = run(node, others);
+      storeFile(dataDir);
+      return exit;
     } finally {
       if (others != null) {
         others.close(); // before the store they use goes away
@@ -169,12 +174,21 @@ public final class BenchMain implements Callable<Integer> {
     if (workerJvms > 0) {
       overrides.putAll(DeployedRun.nodeOverrides(deployed()));
     }
+    overrides.putAll(settings);
     return ConfigLoader.loadBlocking(Map.of("TEF_ENV", "dev"), overrides);
   }
 
   private DeployedRun.Settings deployed() {
     return new DeployedRun.Settings(tasks, warmup, inFlight, workerJvms, slots, producer == null ? Submitter.Door.REST : producer, idle,
         nodeJar, clusterName(), amqpUrl, "bench-" + ProcessHandle.current().pid());
+  }
+
+  /** The embedded store's file after the run: what retention keeps it to (the file never shrinks; freed pages are reused). */
+  private static void storeFile(Path dataDir) throws java.io.IOException {
+    try (Stream<Path> files = Files.list(dataDir)) {
+      long bytes = files.filter(p -> p.getFileName().toString().endsWith(".mv")).mapToLong(p -> p.toFile().length()).sum();
+      System.out.printf(Locale.ROOT, "store file after the run (MiB): %.1f%n", bytes / 1048576.0);
+    }
   }
 
   /** A cluster of this run alone: never joins a node of another run or a developer's cluster. */

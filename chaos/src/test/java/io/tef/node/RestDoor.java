@@ -94,7 +94,8 @@ final class RestDoor {
   static final List<String> PATHS = List.of("/api/tasks", "/api/tasks/{s}", "/api/tasks/{s}/{s}", "/api/suites/{s}", "/api/suites/{s}/pause",
       "/api/suites/{s}/ready", "/api/suites/{s}/stop", "/api/suites/{s}/{s}", "/api/dispatcher/state", "/api/dispatcher/{s}",
       "/api/task-types", "/api/task-types/{s}", "/api/resources", "/api/resources/{s}", "/api/workers", "/api/workers/{s}", "/api/cluster",
-      "/worker/state", "/worker/{s}/status", "/health", "/health/{s}", "/{s}", "/api/{s}", "/", "//api//tasks", "/api/tasks/", "/api/tasks/{s}/",
+      "/worker/state", "/worker/{s}/status", "/health", "/health/{s}", "/health/live", "/health/ready", "/metrics", "/metrics/{s}",
+      "/api/openapi.json", "/api/openapi.{s}", "/{s}", "/api/{s}", "/", "//api//tasks", "/api/tasks/", "/api/tasks/{s}/",
       "/API/TASKS", "/api/tasks;jsessionid=1", "/api/./tasks", "/api/x/../tasks", "/" + FuzzNode.TASKER_TYPE, "/" + FuzzNode.TASKER_TYPE + "/{s}");
 
   static final List<String> SEGMENTS = List.of("x", "%00", "%0d%0a", "%zz", "%", "%2e", "%2e%2e", "%2F", "%252F", "%C0%AF", "%ED%A0%80",
@@ -176,8 +177,10 @@ final class RestDoor {
       }
     }
     Judge.Expect expect = Judge.Expect.SAFE;
-    // Documented: an unknown filter on the worker and task lists is a 400.
-    if (m == HttpMethod.GET && (path.equals("/api/workers") || path.equals("/api/tasks")) && hasUnknownParam(route.uri(), path)) {
+    // Documented: an unknown filter on the worker and task lists is a 400, unless a page of another
+    // origin asks: that is refused 403 before any route reads the query.
+    if (m == HttpMethod.GET && (path.equals("/api/workers") || path.equals("/api/tasks")) && hasUnknownParam(route.uri(), path)
+        && !route.extraHeader().startsWith("origin:")) {
       expect = Judge.Expect.BAD_REQUEST;
     }
     judge.judge(route.method() + " " + template(path), input, outcome(r, submit, m == HttpMethod.HEAD, false), sentData, sentGuid, expect);

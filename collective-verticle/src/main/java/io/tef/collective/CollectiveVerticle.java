@@ -2,6 +2,7 @@ package io.tef.collective;
 
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
+import io.tef.core.metrics.NodeMetrics;
 import io.tef.core.store.mongo.MongoStores;
 import io.tef.protocol.Addresses;
 import io.tef.protocol.CollectiveControl;
@@ -40,6 +41,7 @@ public final class CollectiveVerticle extends VerticleBase {
   private Watchers watchers;
   private StatusIntake statuses;
   private WorkerQueries queries;
+  private WorkerGauges gauges;
 
   @Override
   public Future<?> start() {
@@ -70,6 +72,12 @@ public final class CollectiveVerticle extends VerticleBase {
       // Checked often (workers may ask for a faster ping than the node's): detection within 2 x ping + 0.1 s.
       vertx.setPeriodic(Math.min(ping / 2, 100), id -> liveness.checkHeartbeats());
       vertx.setPeriodic(ping, id -> watchers.probe());
+      NodeMetrics metrics = NodeMetrics.of(vertx);
+      if (metrics.enabled()) {
+        gauges = new WorkerGauges(metrics, known);
+        gauges.refresh();
+        vertx.setPeriodic(config.metrics().refreshMs(), id -> gauges.refresh());
+      }
       return Future.all(List.of(
           bus.<JsonObject>consumer(Addresses.EVENTS_WORKERS, m -> changes.onWorkerEvent(m.body())).completion(),
           bus.<JsonObject>consumer(Addresses.EVENTS_TASKS, m -> counters.onTaskEnded(m.body())).completion(),
@@ -86,6 +94,9 @@ public final class CollectiveVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (gauges != null) {
+      gauges.stop();
+    }
     // Changes waiting for their write interval are written before the store client closes.
     return writer.flush(known.all()).eventually(() -> stores.close());
   }

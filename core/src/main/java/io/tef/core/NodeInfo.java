@@ -11,6 +11,11 @@ public final class NodeInfo {
   public static final String ZMQ_PORT = "zmq.port";
   /** The AMQP bridge's connection: "up" or "down"; absent when this node runs no bridge. */
   public static final String AMQP_STATE = "amqp.state";
+  /**
+   * A local map of this node's dispatcher instances to their lease: "held", "fenced" (a renewal is
+   * late: it dispatches nothing until one lands) or "lost" (taken over). Read by readiness.
+   */
+  public static final String DISPATCHER_LEASES = "tef.node.dispatcher.leases";
 
   /**
    * The cluster-wide map where every node keeps a short-lived entry about itself (name, roles,

@@ -23,8 +23,14 @@ final class Adoption {
   private final Suites suites;
   private final EndedAttempts ended;
   private final String instance;
-  /** 2 x ping + 1 s: how long an adopted working task waits for its worker to register again. */
+  /** How long an adopted working task waits for its worker to register again ({@link #rejoinGraceMs(long)}). */
   private final long rejoinGraceMs;
+  /**
+   * The least grace, whatever the ping: a worker only hears of a restarted node once the cluster
+   * sees the node's consumers and its own next heartbeat is refused, which takes seconds on a
+   * loaded machine even with short pings.
+   */
+  static final long MIN_REJOIN_GRACE_MS = 5_000;
 
   Adoption(LiveTasks live, WorkerPool workers, Stalls stalls, Suites suites, EndedAttempts ended, String instance, long rejoinGraceMs) {
     this.live = live;
@@ -34,6 +40,11 @@ final class Adoption {
     this.ended = ended;
     this.instance = instance;
     this.rejoinGraceMs = rejoinGraceMs;
+  }
+
+  /** 2 x ping + 1 s, at least {@link #MIN_REJOIN_GRACE_MS}. */
+  static long rejoinGraceMs(long pingIntervalMs) {
+    return Math.max(2 * pingIntervalMs + 1000, MIN_REJOIN_GRACE_MS);
   }
 
   void adopt(List<Task> tasks) {
@@ -78,7 +89,7 @@ final class Adoption {
 
   /**
    * A working task taken over from the store keeps its attempt while its worker has 2 x ping +
-   * 1 s to register again saying it still runs it (or to report its end, which the fence
+   * 1 s (at least 5 s) to register again saying it still runs it (or to report its end, which the fence
    * accepts: same attempt, same worker). Otherwise it is queued again under a new attempt.
    */
   private void awaitRejoin(Task t) {

@@ -1,6 +1,7 @@
 package io.tef.dispatcher;
 
 import io.tef.core.config.TefConfig;
+import io.tef.core.metrics.NodeMetrics;
 import io.tef.core.resource.ResourceDefinition;
 import io.tef.core.store.LeaseStore;
 import io.tef.core.store.ResourceStore;
@@ -55,9 +56,12 @@ final class Dispatcher {
   private final Adoption adoption;
   private final Intake intake;
   private final Resources resources;
+  private final MetricsFeed metricsFeed;
+  private final ManualRetry manualRetry;
+  private final PriorityChanges priorities;
 
   Dispatcher(Vertx vertx, TaskStore store, ResourceStore resourceStore, LeaseStore leases, TaskTypeDefaults.Source taskTypes,
-             TefConfig config, Clock clock) {
+             TefConfig config, Clock clock, NodeMetrics metrics) {
     this.vertx = vertx;
     this.taskTypes = taskTypes;
     this.configuredResources = config.resourceDefinitions();
@@ -113,16 +117,19 @@ final class Dispatcher {
       }
     });
     this.endings = new Endings(vertx, live, writer, workers, gate, abandons, ended, new Repeats(clock, config.dispatcher().zone()),
-        matcher::dispatchTo, nodeName);
-    this.stalls = new Stalls(live, abandons, ended, backoff, this::state, endings, nodeName);
+        matcher::dispatchTo, nodeName, metrics.tasks());
+    this.stalls = new Stalls(live, abandons, ended, backoff, this::state, endings, nodeName, metrics.tasks());
     this.presence = new Presence(live, workers, abandons, ended, endings, stalls, matcher, nodeName);
     this.forwarding = new Forwarding(vertx, store, ownership, instance, dispatchTimeoutMs);
     this.reports = new Reports(live, writer, endings, stalls, abandons, ended, forwarding, backoff, config.limits().json(),
-        config.dispatcher().startWriteDelayMs(), this::state);
+        config.dispatcher().startWriteDelayMs(), this::state, metrics.tasks());
     this.suites = new Suites(live, writer, guid -> cancel(guid, true), nodeName);
-    this.adoption = new Adoption(live, workers, stalls, suites, ended, instance, 2 * config.collective().pingIntervalMs() + 1000);
-    this.intake = new Intake(live, store, writer, leases, defaults, config.limits().json(), ownership, forwarding, suites, nodeName, instance);
+    this.adoption = new Adoption(live, workers, stalls, suites, ended, instance, Adoption.rejoinGraceMs(config.collective().pingIntervalMs()));
+    this.intake = new Intake(live, store, writer, leases, defaults, config.limits().json(), ownership, forwarding, suites, nodeName, instance, metrics.tasks());
     this.resources = new Resources(vertx, resourceStore, gate, config.dispatcher().zone(), instance);
+    this.metricsFeed = new MetricsFeed(metrics, instance, live, gate);
+    this.manualRetry = new ManualRetry(live, store, writer, leases, instance, nodeName);
+    this.priorities = new PriorityChanges(live, writer, matcher, nodeName);
   }
 
   // Read at call time: the rules are made in an order, but call each other both ways.
@@ -184,9 +191,14 @@ final class Dispatcher {
     });
   }
 
-  /** Validates and stores a TEF envelope; the reply is sent only once the task is durable. */
-  Future<JsonObject> submit(JsonObject envelope, boolean forwarded) {
-    return intake.submit(envelope, forwarded);
+  /** Validates and stores a TEF envelope; the reply is sent only once the task is durable. {@code door} names where it came in. */
+  Future<JsonObject> submit(JsonObject envelope, boolean forwarded, String door) {
+    return intake.submit(envelope, forwarded, door);
+  }
+
+  /** Hands the gauges (queue, running, resources) to the node's metrics; on a timer. */
+  void refreshMetrics() {
+    metricsFeed.refresh();
   }
 
   /** A worker's report, fenced by attempt. */
@@ -198,6 +210,17 @@ final class Dispatcher {
   Future<JsonObject> cancel(String guid, boolean forwarded) {
     Task t = live.get(guid);
     return t == null ? forwarding.cancel(guid, forwarded) : endings.cancel(t);
+  }
+
+  /** A waiting task's new priority; a task held by another dispatcher is passed on to it. */
+  Future<JsonObject> changePriority(io.tef.protocol.task.PriorityChange change, boolean forwarded) {
+    Task t = live.get(change.guid());
+    return t == null ? forwarding.changePriority(change, forwarded) : priorities.change(t, change);
+  }
+
+  /** "Retry now": a failed or cancelled task queued again under a new attempt. */
+  Future<JsonObject> retry(String guid) {
+    return manualRetry.retry(guid);
   }
 
   /** TEF's pause_suite. */
@@ -252,9 +275,11 @@ final class Dispatcher {
   }
 
   JsonObject stats() {
+    TypeCensus census = TypeCensus.of(live);
     return new JsonObject().put("state", state.wire()).put("live", live.size()).put("queued", live.queue().size())
         .put("waiting", live.armedCount(LiveTasks.Timer.RUN_AT)).put("workers", workers.size())
-        .put("forged_reports", reports.forgedReports());
+        .put("forged_reports", reports.forgedReports())
+        .put("queues", census.queuesJson(live.now().toEpochMilli())).put("by_type", census.byStateJson());
   }
 
   /** Task writes the store refused by its attempt fence (each one logged); read by tests until metrics come. */
@@ -263,6 +288,7 @@ final class Dispatcher {
   }
 
   Future<Void> drain() {
+    metricsFeed.stop();
     gate.stop();
     reports.flush();
     // The lease goes last, once every write is in: whoever takes over reads the final states.

@@ -8,6 +8,7 @@ import io.tef.protocol.Replies;
 import io.tef.protocol.DispatcherState;
 import io.tef.protocol.worker.TaskReport;
 import io.tef.protocol.worker.WorkerPresence;
+import io.tef.core.metrics.NodeMetrics;
 import io.tef.core.store.GroupCommit;
 import io.tef.core.store.mongo.MongoStores;
 import io.tef.core.store.TaskStore;
@@ -26,12 +27,15 @@ import java.util.List;
 public final class DispatcherVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
+  private static final String RETENTION_MAP = "tef.retention";
+  private static final String RETENTION_KEY = "sweeper";
 
   /** The collections the dispatcher owns: tasks, resources, resource_holds, dispatchers, takeovers, keepers. */
   private MongoStores stores;
   private TaskStore store;
   private GroupCommit writes;
   private Dispatcher dispatcher;
+  private RetentionSweeper retention;
 
   @Override
   public Future<?> start() {
@@ -40,16 +44,19 @@ public final class DispatcherVerticle extends VerticleBase {
     store = stores.tasks();
     // Task definitions are the registry's: asked for over the event bus, kept up to date by its events.
     // Writes of tasks share round trips under load (group commit); each is still answered by the store.
-    writes = new GroupCommit(store, context);
-    dispatcher = new Dispatcher(vertx, writes, stores.resources(), stores.leases(), new RegistryTaskTypes(vertx), config, Clock.systemUTC());
+    NodeMetrics metrics = NodeMetrics.of(vertx);
+    writes = new GroupCommit(store, context, metrics.store());
+    dispatcher = new Dispatcher(vertx, writes, stores.resources(), stores.leases(), new RegistryTaskTypes(vertx), config, Clock.systemUTC(), metrics);
     return store.start()
         .compose(v -> dispatcher.recover())
         .compose(v -> Future.all(java.util.List.of(
             vertx.eventBus().<Object>consumer(Addresses.TASKS_SUBMIT, m -> Replies.answer(m, body -> body instanceof io.vertx.core.json.JsonArray many
-                ? BulkSubmission.submit(many, one -> dispatcher.submit(one, false))
-                : dispatcher.submit(Fields.object(body), false))).completion(),
+                ? BulkSubmission.submit(many, one -> dispatcher.submit(one, false, m.headers().get(Addresses.DOOR_HEADER)))
+                : dispatcher.submit(Fields.object(body), false, m.headers().get(Addresses.DOOR_HEADER)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_REPORT, m -> Replies.answer(m, body -> dispatcher.report(TaskReport.fromJson(Fields.object(body)), false))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.TASKS_CANCEL, m -> Replies.answer(m, body -> dispatcher.cancel(Fields.requireString(Fields.object(body), "guid"), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_PRIORITY, m -> Replies.answer(m, body -> dispatcher.changePriority(io.tef.protocol.task.PriorityChange.fromJson(Fields.object(body)), false))).completion(),
+            vertx.eventBus().<Object>consumer(Addresses.TASKS_RETRY, m -> Replies.answer(m, body -> dispatcher.retry(Fields.requireString(Fields.object(body), "guid")))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.DISPATCHER_CONTROL, m -> Replies.answer(m, body -> control(Fields.object(body), false))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.dispatcher(dispatcher.instance()), m -> Replies.answer(m, body -> own(m.headers().get(Forwarding.OP), Fields.object(body)))).completion(),
             vertx.eventBus().<Object>consumer(Addresses.RESOURCES, m -> Replies.answer(m, body -> dispatcher.resources(Fields.object(body)))).completion(),
@@ -67,6 +74,12 @@ public final class DispatcherVerticle extends VerticleBase {
         .compose(v -> new TaskQueries(store).register(vertx))
         .compose(v -> learnLiveWorkers())
         .onSuccess(v -> dispatcher.announce())
+        .onSuccess(v -> startRetention(config, metrics))
+        .onSuccess(v -> {
+          if (metrics.enabled()) {
+            vertx.setPeriodic(config.metrics().refreshMs(), id -> dispatcher.refreshMetrics());
+          }
+        })
         .onSuccess(v -> LOG.info("Dispatcher started: {}", dispatcher.stats().encode()));
   }
 
@@ -78,7 +91,8 @@ public final class DispatcherVerticle extends VerticleBase {
     return switch (op == null ? "report" : op) {
       case "report" -> dispatcher.report(TaskReport.fromJson(body), true);
       case "cancel" -> dispatcher.cancel(Fields.requireString(body, "guid"), true);
-      case "submit" -> dispatcher.submit(body, true);
+      case "priority" -> dispatcher.changePriority(io.tef.protocol.task.PriorityChange.fromJson(body), true);
+      case "submit" -> dispatcher.submit(body, true, "forwarded");
       case "control" -> control(body, true);
       default -> throw new ValidationException("op", "unknown operation '" + op + "'");
     };
@@ -124,6 +138,16 @@ public final class DispatcherVerticle extends VerticleBase {
     }));
   }
 
+  /** One sweeper per node, in the first of its dispatchers to start (several would only race for the same tasks). */
+  private void startRetention(TefConfig config, NodeMetrics metrics) {
+    if (config.retention().keepsEverything()
+        || vertx.sharedData().getLocalMap(RETENTION_MAP).putIfAbsent(RETENTION_KEY, dispatcher.instance()) != null) {
+      return;
+    }
+    retention = new RetentionSweeper(vertx, config.retention(), stores.finishedTasks(), stores.keeperCheckpoints(), metrics.tasks(), Clock.systemUTC());
+    retention.start();
+  }
+
   /** Workers that came up before this dispatcher are known to the collective; ask it. */
   private Future<Void> learnLiveWorkers() {
     return vertx.eventBus().<JsonObject>request(Addresses.COLLECTIVE_GET_WORKERS, new JsonObject(), new DeliveryOptions().setSendTimeout(5000))
@@ -144,6 +168,10 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (retention != null) {
+      retention.stop();
+      vertx.sharedData().getLocalMap(RETENTION_MAP).remove(RETENTION_KEY);
+    }
     return dispatcher.drain().otherwiseEmpty().eventually(() -> {
       LOG.info("Dispatcher {} stopping: {} task writes went to the store in {} batches", dispatcher.instance(), writes.writes(), writes.batches());
       return stores.close();

@@ -1,5 +1,6 @@
 package io.tef.dispatcher;
 
+import io.tef.core.metrics.TaskMetrics;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskJson;
 import io.tef.protocol.Addresses;
@@ -7,8 +8,6 @@ import io.tef.protocol.task.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.function.Consumer;
 
@@ -19,7 +18,6 @@ import java.util.function.Consumer;
  */
 final class Endings {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Endings.class);
 
   private final Vertx vertx;
   private final LiveTasks live;
@@ -32,9 +30,11 @@ final class Endings {
   /** Gives a freed worker its next task. */
   private final Consumer<WorkerPool.Worker> dispatchTo;
   private final String nodeName;
+  private final TaskMetrics metrics;
 
   Endings(Vertx vertx, LiveTasks live, StoreWriter writer, WorkerPool workers, Matcher.Gate gate, Abandons abandons, EndedAttempts ended,
-          Repeats repeats, Consumer<WorkerPool.Worker> dispatchTo, String nodeName) {
+          Repeats repeats, Consumer<WorkerPool.Worker> dispatchTo, String nodeName, TaskMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.live = live;
     this.writer = writer;
@@ -66,6 +66,9 @@ final class Endings {
     releaseResources(done);
     freeWorkerOf(done);
     Future<Void> saved = next != null ? live.requeueAs(next) : writer.save(done);
+    metrics.ended(done.taskType(), done.state().wire());
+    TaskLog.ended(done, nodeName);
+    ran(done);
     return saved.map(v -> {
       vertx.eventBus().publish(Addresses.EVENTS_TASKS, TaskJson.toView(done));
       return new JsonObject().put("recorded", true).put("state", done.state().wire());
@@ -78,7 +81,9 @@ final class Endings {
     releaseResources(failed);
     freeWorkerOf(failed);
     Future<Void> saved = live.requeueAs(queued);
-    LOG.info("Task {} failed attempt {} ({}); retry {} of {} at {}", queued.guid(), failed.attempt(), failed.failReason(),
+    metrics.retried(failed.taskType());
+    ran(failed);
+    TaskLog.at(org.slf4j.event.Level.INFO, failed, nodeName).log("Task {} failed attempt {} ({}); retry {} of {} at {}", queued.guid(), failed.attempt(), failed.failReason(),
         queued.failCount() + 1, queued.maxAttempts(), queued.runAt());
     return saved.map(v -> new JsonObject().put("recorded", true).put("state", queued.state().wire()));
   }
@@ -92,6 +97,12 @@ final class Endings {
     }
     abandons.abandon(t.worker(), t);
     return finish(cancelled).map(v -> new JsonObject().put("task", TaskJson.toView(cancelled)));
+  }
+
+  private void ran(Task t) {
+    if (t.startedAt() != null && t.finishedAt() != null) {
+      metrics.ran(t.taskType(), java.time.Duration.between(t.startedAt(), t.finishedAt()));
+    }
   }
 
   /** Frees what the attempt holds, unless its worker has not yet let go of it. */

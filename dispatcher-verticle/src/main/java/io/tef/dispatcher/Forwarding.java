@@ -64,18 +64,30 @@ final class Forwarding {
 
   /** A cancel of a task not held here: passed on to its dispatcher, or refused saying why. */
   Future<JsonObject> cancel(String guid, boolean forwarded) {
+    return passOn(guid, forwarded, "cancel", new JsonObject().put("guid", guid),
+        stored -> "task '" + guid + "' is " + stored.state().wire() + " already");
+  }
+
+  /** A priority change of a task not held here: passed on to its dispatcher, or refused saying why. */
+  Future<JsonObject> changePriority(io.tef.protocol.task.PriorityChange change, boolean forwarded) {
+    return passOn(change.guid(), forwarded, "priority", change.toJson(), stored -> "task '" + change.guid() + "' is "
+        + stored.state().wire() + ": only a queued or paused task's priority can change");
+  }
+
+  private Future<JsonObject> passOn(String guid, boolean forwarded, String op, JsonObject body,
+                                    java.util.function.Function<io.tef.core.task.Task, String> ended) {
     return store.find(guid).compose(stored -> {
       if (stored == null) {
         throw new ValidationException(404, "guid", "no task with guid '" + guid + "'");
       }
       String owner = stored.state().terminal() ? null : ownership.liveOwner(stored.owner());
       if (owner != null && !owner.equals(instance) && !forwarded) {
-        return forward(owner, "cancel", new JsonObject().put("guid", guid));
+        return forward(owner, op, body);
       }
       if (!stored.state().terminal()) {
-        throw new ValidationException(503, "guid", "task '" + guid + "' belongs to a dispatcher that is being taken over; cancel again shortly");
+        throw new ValidationException(503, "guid", "task '" + guid + "' belongs to a dispatcher that is being taken over; try again shortly");
       }
-      throw new ValidationException(409, "guid", "task '" + guid + "' is " + stored.state().wire() + " already");
+      throw new ValidationException(409, "guid", ended.apply(stored));
     });
   }
 }

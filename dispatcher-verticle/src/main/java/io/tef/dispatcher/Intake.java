@@ -1,5 +1,6 @@
 package io.tef.dispatcher;
 
+import io.tef.core.metrics.TaskMetrics;
 import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.LeaseStore;
 import io.tef.core.store.TaskStore;
@@ -39,9 +40,11 @@ final class Intake {
   private final Suites suites;
   private final String nodeName;
   private final String instance;
+  private final TaskMetrics metrics;
 
   Intake(LiveTasks live, TaskStore store, StoreWriter writer, LeaseStore leases, TaskTypeDefaults defaults, JsonLimits limits,
-         Ownership ownership, Forwarding forwarding, Suites suites, String nodeName, String instance) {
+         Ownership ownership, Forwarding forwarding, Suites suites, String nodeName, String instance, TaskMetrics metrics) {
+    this.metrics = metrics;
     this.live = live;
     this.store = store;
     this.writer = writer;
@@ -55,7 +58,8 @@ final class Intake {
     this.instance = instance;
   }
 
-  Future<JsonObject> submit(JsonObject envelope, boolean forwarded) {
+  /** {@code door}: where the submission came in (a header the doors set), for the metrics. */
+  Future<JsonObject> submit(JsonObject envelope, boolean forwarded, String door) {
     TaskEnvelope e = TaskEnvelope.parse(envelope, defaults.forEnvelope(envelope), limits);
     if (ownership.lost()) {
       throw new ValidationException(503, null, "this dispatcher was taken over by another and accepts nothing more; try again");
@@ -71,6 +75,11 @@ final class Intake {
       if (outcome.created() && !live.contains(guid)) {
         live.put(outcome.task());
         live.enqueue(outcome.task());
+      }
+      if (outcome.created()) {
+        metrics.submitted(task.taskType(), door);
+        TaskLog.at(org.slf4j.event.Level.DEBUG, outcome.task(), nodeName).addKeyValue("door", door == null ? "eventbus" : door)
+            .log("Task {} submitted", guid);
       }
       if (!outcome.created() && e.keyed()) {
         Task current = live.get(guid);

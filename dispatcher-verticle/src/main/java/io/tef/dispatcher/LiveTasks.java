@@ -80,8 +80,18 @@ final class LiveTasks {
     live.remove(guid);
   }
 
+  /** The node these tasks live on, for log lines. */
+  String nodeName() {
+    return nodeName;
+  }
+
   int size() {
     return live.size();
+  }
+
+  /** Every live task, without a copy (the metrics' count of a million queued tasks). */
+  void forEach(java.util.function.Consumer<Task> each) {
+    live.values().forEach(each);
   }
 
   List<Task> where(Predicate<Task> filter) {

@@ -147,7 +147,8 @@ final class Matcher {
     for (TaskQueue.Entry e : entries) {
       Task t = live.get(e.task().guid());
       if (t != null && t.state() == TaskState.QUEUED) {
-        live.queue().readd(e);
+        // In its old place, but as the task is now (its priority may have changed while it waited).
+        live.queue().readd(new TaskQueue.Entry(t, e.due(), e.seq()));
         types.add(t.taskType());
       }
     }

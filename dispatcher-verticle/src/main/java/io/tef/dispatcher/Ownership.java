@@ -76,6 +76,7 @@ final class Ownership {
       noteOthers(all);
       return tasks.unfinished();
     }).compose(unfinished -> claimOrphans(unfinished)).onSuccess(v -> {
+      noteLease();
       timer = vertx.setPeriodic(renewMs, id -> tick());
     });
   }
@@ -148,10 +149,16 @@ final class Ownership {
       });
     }).onComplete(ar -> {
       checking = false;
+      noteLease();
       if (ar.failed()) {
         LOG.warn("Lease check of dispatcher {} failed: {}", instance, ar.cause().getMessage());
       }
     });
+  }
+
+  /** Leaves the lease's state where this node's readiness check reads it. */
+  private void noteLease() {
+    vertx.sharedData().getLocalMap(io.tef.core.NodeInfo.DISPATCHER_LEASES).put(instance, lost ? "lost" : fenced ? "fenced" : "held");
   }
 
   /** Renews the lease; a dispatcher whose lease may have lapsed stops dispatching until this succeeds. */
@@ -287,6 +294,7 @@ final class Ownership {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    vertx.sharedData().getLocalMap(io.tef.core.NodeInfo.DISPATCHER_LEASES).remove(instance);
     // Marked dead rather than deleted: a live dispatcher claims it on its next check, and if none
     // runs, the next to start finds its tasks' owner dead.
     return lost ? Future.succeededFuture()

@@ -132,12 +132,12 @@ final class Presence {
     Task lost = LostAttempts.afterLoss(t, cause, live.now(), nodeName);
     ended.ended(t, lost != null ? lost.failReason() : "queued again: its worker " + (cause == null ? "is gone" : LostAttempts.words(cause)));
     if (lost != null && lost.state().terminal()) {
-      LOG.warn("Task {} failed: {}", t.guid(), lost.failReason());
+      TaskLog.at(org.slf4j.event.Level.WARN, t, nodeName).log("Task {} lost its worker: {}", t.guid(), lost.failReason());
       endings.finish(lost);
       return;
     }
     if (lost != null) {
-      LOG.info("Task {}: {}; queued again (attempt {} of max_attempts {} used)", t.guid(), lost.failReason(), lost.failCount(), lost.maxAttempts());
+      TaskLog.at(org.slf4j.event.Level.INFO, t, nodeName).log("Task {}: {}; queued again (attempt {} of max_attempts {} used)", t.guid(), lost.failReason(), lost.failCount(), lost.maxAttempts());
       live.requeueAs(lost);
     } else {
       live.requeue(t);

@@ -39,11 +39,14 @@ final class Reports {
   /** dispatcher.start_write_delay_ms: how long a task runs before its start is written. */
   private final long startWriteDelayMs;
   private final Supplier<DispatcherState> state;
+  private final io.tef.core.metrics.TaskMetrics metrics;
   private final java.util.concurrent.atomic.LongAdder forged = new java.util.concurrent.atomic.LongAdder();
   private long lastForgedLog;
 
   Reports(LiveTasks live, StoreWriter writer, Endings endings, Stalls stalls, Abandons abandons, EndedAttempts ended, Forwarding forwarding,
-          RetryBackoff backoff, JsonLimits limits, long startWriteDelayMs, Supplier<DispatcherState> state) {
+          RetryBackoff backoff, JsonLimits limits, long startWriteDelayMs, Supplier<DispatcherState> state,
+          io.tef.core.metrics.TaskMetrics metrics) {
+    this.metrics = metrics;
     this.live = live;
     this.writer = writer;
     this.endings = endings;
@@ -154,7 +157,9 @@ final class Reports {
       return;
     }
     Task working = t.working(live.now(), by);
+    metrics.started(t.taskType(), java.time.Duration.ofMillis(working.startedAt().toEpochMilli() - TaskQueue.dueSince(t)));
     live.put(working);
+    TaskLog.at(org.slf4j.event.Level.DEBUG, working, live.nodeName()).log("Task {} started on {}", working.guid(), by);
     stalls.arm(working);
     if (startWriteDelayMs == 0) {
       writer.save(working);

@@ -195,6 +195,16 @@ final class ResourceGate implements Matcher.Gate {
     return ledger.definition(name);
   }
 
+  /** For each defined resource: this dispatcher's holders, the due tasks parked on it here, its limit now. */
+  Map<String, int[]> holdersWaitersLimit() {
+    Map<String, int[]> out = new HashMap<>();
+    for (ResourceDefinition def : ledger.definitions()) {
+      out.put(def.name(), new int[] {ledger.localHolds(def.name()).size(), parked.getOrDefault(def.name(), new PriorityQueue<>()).size(),
+          def.at(now()).limit()});
+    }
+    return out;
+  }
+
   /** A resource as this dispatcher sees it now: definition, effective limit, holders. */
   JsonObject view(ResourceDefinition def, List<ResourceHold> storeHolds) {
     ResourceDefinition.Effective eff = def.at(now());

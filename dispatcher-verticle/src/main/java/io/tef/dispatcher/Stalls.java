@@ -3,8 +3,6 @@ package io.tef.dispatcher;
 import io.tef.core.task.Task;
 import io.tef.protocol.DispatcherState;
 import io.tef.protocol.task.TaskState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -12,7 +10,6 @@ import java.util.function.Supplier;
 /** A task working longer than its time_limit is stalled: the attempt fails and the worker is told to abandon it. */
 final class Stalls {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Stalls.class);
 
   private final LiveTasks live;
   private final Abandons abandons;
@@ -21,9 +18,11 @@ final class Stalls {
   private final Supplier<DispatcherState> state;
   private final Endings endings;
   private final String nodeName;
+  private final io.tef.core.metrics.TaskMetrics metrics;
 
   Stalls(LiveTasks live, Abandons abandons, EndedAttempts ended, RetryBackoff backoff, Supplier<DispatcherState> state, Endings endings,
-         String nodeName) {
+         String nodeName, io.tef.core.metrics.TaskMetrics metrics) {
+    this.metrics = metrics;
     this.live = live;
     this.abandons = abandons;
     this.ended = ended;
@@ -48,11 +47,12 @@ final class Stalls {
       return;
     }
     String reason = "stalled: working longer than its time_limit of " + now.timeLimit() + " s on " + now.worker();
-    LOG.warn("Task {} attempt {} {}", now.guid(), now.attempt(), reason);
+    TaskLog.at(org.slf4j.event.Level.WARN, now, nodeName).log("Task {} attempt {} {}", now.guid(), now.attempt(), reason);
     String workerName = now.worker();
     Instant at = live.now();
     Task failed = now.attemptFailed(reason, at, at.plus(backoff.after(now.failCount() + 1)), nodeName);
     ended.ended(now, "stalled");
+    metrics.stalled(now.taskType());
     abandons.abandon(workerName, now);
     endings.failed(failed);
   }

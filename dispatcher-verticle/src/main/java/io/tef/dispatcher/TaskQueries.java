@@ -34,8 +34,17 @@ final class TaskQueries {
   Future<JsonObject> answer(TasksQuery q) {
     return switch (q.action()) {
       case GET -> store.find(q.guid()).map(t -> new JsonObject().put("task", t == null ? null : TaskJson.toView(t)));
-      case LIST -> store.list(new TaskQuery(q.state(), q.taskType(), q.suiteGuid(), q.limit()))
-          .map(tasks -> new JsonObject().put("count", tasks.size()).put("tasks", views(tasks)));
+      case LIST -> {
+        TaskQuery query = new TaskQuery(q.state(), q.taskType(), q.suiteGuid(), q.worker(), q.guidContains(),
+            q.before() == null ? null : TaskQuery.Cursor.parse(q.before()), q.limit());
+        yield store.list(query).map(tasks -> {
+          JsonObject page = new JsonObject().put("count", tasks.size()).put("tasks", views(tasks));
+          if (tasks.size() == query.limit()) {
+            page.put("next", TaskQuery.cursor(tasks.get(tasks.size() - 1)).wire());
+          }
+          return page;
+        });
+      }
       case SUITE -> store.countByState(q.suiteGuid())
           .compose(counts -> (q.limit() == 0 || counts.isEmpty()
               ? Future.succeededFuture(java.util.List.<io.tef.core.task.Task>of())

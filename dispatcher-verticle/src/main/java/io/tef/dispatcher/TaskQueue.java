@@ -45,6 +45,25 @@ final class TaskQueue {
     size++;
   }
 
+  /**
+   * The queued task again, with what changed (its priority): same due time and sequence, so
+   * only the changed field moves it. False when it is not in the queue (parked, or timed).
+   */
+  boolean replace(Task task) {
+    PriorityQueue<Entry> q = byType.get(task.taskType());
+    if (q == null) {
+      return false;
+    }
+    for (Entry e : q) {
+      if (e.task().guid().equals(task.guid())) {
+        q.remove(e);
+        q.add(new Entry(task, e.due(), e.seq()));
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The next task of this type, without taking it. */
   Entry peek(String taskType) {
     PriorityQueue<Entry> q = byType.get(taskType);
@@ -79,6 +98,19 @@ final class TaskQueue {
   /** The task types that have queued tasks. */
   java.util.Set<String> types() {
     return java.util.Set.copyOf(byType.keySet());
+  }
+
+  /** For each task type: how many are queued, and since when (epoch ms) the longest-waiting has been due. A walk of the whole queue. */
+  Map<String, long[]> depthAndOldest() {
+    Map<String, long[]> out = new HashMap<>();
+    byType.forEach((type, q) -> {
+      long oldest = Long.MAX_VALUE;
+      for (Entry e : q) {
+        oldest = Math.min(oldest, e.due());
+      }
+      out.put(type, new long[] {q.size(), oldest});
+    });
+    return out;
   }
 
   void clear() {

@@ -37,6 +37,27 @@ class TaskQueueTest {
     assertEquals(0, q.size());
   }
 
+  /** A priority changed by hand moves only that task: among equals it keeps its turn, and the size is unchanged. */
+  @Test
+  void aChangedPriorityMovesTheTaskAndKeepsItsTurnAmongEquals() {
+    TaskQueue q = new TaskQueue();
+    for (String guid : List.of("a", "b", "c", "d")) {
+      q.add(task(guid, "t", 1));
+    }
+    q.add(task("high", "t", 5));
+    assertEquals(true, q.replace(task("c", "t", 5).withPriority(5, "n")), "c is in the queue");
+    assertEquals(false, q.replace(task("none", "t", 9)), "not queued: nothing to move");
+    assertEquals(false, q.replace(task("x", "other", 9)), "no queue of that type");
+    assertEquals(5, q.size());
+    List<String> out = new ArrayList<>();
+    TaskQueue.Entry e;
+    while ((e = q.poll("t")) != null) {
+      out.add(e.task().guid());
+    }
+    // c was submitted before "high": at equal priority it keeps its earlier turn.
+    assertEquals(List.of("c", "high", "a", "b", "d"), out);
+  }
+
   private static Task at(String guid, long createdMs) {
     return Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", "t"), TaskDefaults.TEF),
         guid, Instant.ofEpochMilli(createdMs), "test", "d1");

@@ -5,7 +5,6 @@ import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.gateway.access.FailedAttempts;
 import io.tef.gateway.access.KeyCheck;
-import io.tef.gateway.eventbus.SockJsBridge;
 import io.tef.gateway.eventbus.TcpBridge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,30 +22,18 @@ public final class HttpGatewayVerticle extends VerticleBase {
 
   private HttpServer server;
   private TcpBridge tcpBridge;
+  private ReadinessLog readiness;
+  private io.tef.gateway.live.Activity activity;
 
   @Override
   public Future<?> start() {
     TefConfig config = ConfigLoader.fromJson(config());
-    Router router = Router.router(vertx);
-    JsonResponses.install(router, new io.tef.protocol.json.StrictJson(config.limits().json()));
-    // Before any body is read or any route runs: the origin, then the key, then JSON-only changes.
-    router.route().handler(new Origins(config.http().allowedOrigins()));
     KeyCheck keys = new KeyCheck(config.auth().keyRing(), FailedAttempts.of(vertx, config.auth().maxFailuresPerMinute()), "");
-    router.route().handler(new Access(keys, new RouteRoles(java.util.Set.copyOf(config.tasker().taskTypes()))));
-    router.route("/api/*").handler(new JsonBodies());
-    router.get("/health").handler(QueryParams.NONE).handler(Health.handler(vertx));
     KeyCheck bridgeKeys = keys.at("put it in each message's headers as api-key");
-    router.route("/eventbus/*").subRouter(SockJsBridge.router(vertx, bridgeKeys));
-    new TaskRoutes(vertx, config.restBodyLimit()).mount(router);
-    new DispatcherRoutes(vertx).mount(router);
-    new SuiteRoutes(vertx).mount(router);
-    CatalogRoutes.resources(vertx).mount(router);
-    CatalogRoutes.taskTypes(vertx).mount(router);
-    new ClusterRoutes(vertx).mount(router);
-    new WorkerRoutes(vertx).mount(router);
-    new WokmanagerRoutes(vertx).mount(router);
-    new TaskerRoutes(vertx, config.tasker(), config.restBodyLimit()).mount(router);
-    Methods.install(router);
+    io.vertx.ext.healthchecks.HealthChecks checks = Health.readiness(vertx, config);
+    activity = new io.tef.gateway.live.Activity(vertx);
+    Router router = GatewayRouter.build(vertx, config, keys, bridgeKeys, checks, activity);
+    readiness = new ReadinessLog(vertx, checks);
     // No h2c upgrade: TEF speaks HTTP/1.1, and the upgrade path answers refusals in plain text before any route.
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
         .setHttp2ClearTextEnabled(false);
@@ -61,7 +48,7 @@ public final class HttpGatewayVerticle extends VerticleBase {
         LOG.info("TCP event-bus bridge listening on {}:{}", config.eventbus().tcpBridge().host(), port);
       });
     }
-    return tcp.compose(v -> vertx.createHttpServer(options)
+    return tcp.compose(v -> activity.start()).compose(v -> vertx.createHttpServer(options)
         .requestHandler(router)
         .invalidRequestHandler(JsonResponses.invalidRequests(options))
         .listen()
@@ -69,11 +56,18 @@ public final class HttpGatewayVerticle extends VerticleBase {
           server = s;
           vertx.sharedData().getLocalMap(NodeInfo.MAP).put(NodeInfo.HTTP_PORT, s.actualPort());
           LOG.info("HTTP gateway listening on {}://{}:{}", config.http().tls().enabled() ? "https" : "http", config.http().host(), s.actualPort());
+          readiness.start();
         }));
   }
 
   @Override
   public Future<?> stop() {
+    if (readiness != null) {
+      readiness.stop();
+    }
+    if (activity != null) {
+      activity.stop();
+    }
     Future<Void> tcp = tcpBridge == null ? Future.succeededFuture() : tcpBridge.close();
     return server == null ? tcp : tcp.compose(v -> server.close());
   }

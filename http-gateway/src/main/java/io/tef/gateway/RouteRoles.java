@@ -25,6 +25,10 @@ final class RouteRoles {
         || path.equals("/eventbus") || path.startsWith("/eventbus/")) {
       return null;
     }
+    // The dashboard's pages and scripts hold no data (it asks the API, with the key the user gives it).
+    if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && (path.equals("/") || path.equals("/ui") || path.startsWith("/ui/"))) {
+      return null;
+    }
     if (path.equals("/worker") || path.startsWith("/worker/")) {
       return Role.WORKER;
     }
@@ -34,7 +38,8 @@ final class RouteRoles {
     String[] parts = path.split("/", -1);
     boolean tasks = parts.length >= 3 && parts[1].equals("api") && parts[2].equals("tasks");
     if (tasks && method == HttpMethod.POST && parts.length == 3
-        || tasks && method == HttpMethod.DELETE && parts.length == 4
+        || tasks && (method == HttpMethod.DELETE || method == HttpMethod.PATCH) && parts.length == 4
+        || tasks && method == HttpMethod.POST && parts.length == 5 && parts[4].equals("retry")
         || method == HttpMethod.POST && parts.length == 5 && parts[1].equals("api") && parts[2].equals("suites")
         || method == HttpMethod.POST && parts.length == 2 && taskerTypes.contains(parts[1])) {
       return Role.SUBMIT;

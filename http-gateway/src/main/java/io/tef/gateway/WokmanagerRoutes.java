@@ -26,8 +26,10 @@ final class WokmanagerRoutes {
   }
 
   void mount(Router router) {
-    // GET /worker/state may carry wokmanager.py's JSON body {"id": "*"}.
-    router.route("/worker/state").handler(BodyHandler.create(false).setBodyLimit(16384));
+    // GET /worker/state may carry wokmanager.py's JSON body {"id": "*"}. Only the methods served
+    // read a body: the body handler cannot read a form under OPTIONS and would answer 500.
+    router.route("/worker/state").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.POST)
+        .handler(BodyHandler.create(false).setBodyLimit(16384));
     router.post("/worker/state").handler(QueryParams.only("api-key")).handler(this::event);
     router.get("/worker/state").handler(QueryParams.only("id", "api-key")).handler(this::state);
     router.get("/worker/:id/status").handler(QueryParams.only("api-key")).handler(this::status);

@@ -3,6 +3,7 @@ package io.tef.node;
 import io.tef.core.NodeInfo;
 import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
+import io.tef.core.metrics.NodeMetrics;
 import io.tef.core.store.local.LocalStores;
 import io.tef.store.embedded.EmbeddedStore;
 import io.tef.worker.BuiltInHandlers;
@@ -13,6 +14,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +64,15 @@ public final class TefNode implements AutoCloseable {
       }
     }
     Vertx vertx = null;
+    NodeMetrics metrics = effective.metrics().enabled() ? NodeMetrics.prometheus(effective.metrics()) : NodeMetrics.off();
     try {
-      vertx = createVertx(effective, configDir);
+      vertx = createVertx(effective, configDir, metrics);
+      metrics.install(vertx);
       if (embedded != null) {
         // This node's verticles reach their own store in process (the dispatch path's writes without the wire).
         LocalStores.register(vertx, embedded.connectionString(), embedded::run);
       }
+      io.tef.core.store.mongo.MongoStores.loadDriver();
       JsonObject verticleConfig = ConfigLoader.toJson(effective);
       for (Role role : Role.values()) {
         if (role == Role.BRIDGE && !effective.amqp().enabled()) {
@@ -110,11 +116,21 @@ public final class TefNode implements AutoCloseable {
     }
   }
 
-  /** A Vert.x instance as a node of this configuration would have: clustered when it says so. */
+  /** A Vert.x instance as a node of this configuration would have (clustered when it says so), without metrics. */
   public static Vertx createVertx(TefConfig config, String configDir) throws Exception {
+    return createVertx(config, configDir, null);
+  }
+
+  /** The same, recording Vert.x's own metrics (event loops, event bus, HTTP, JVM) into the node's registry. */
+  static Vertx createVertx(TefConfig config, String configDir, NodeMetrics metrics) throws Exception {
     VertxOptions options = new VertxOptions();
+    io.vertx.core.VertxBuilder builder = Vertx.builder();
+    if (metrics != null && metrics.enabled()) {
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+      builder.withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    }
     if (!config.cluster().enabled()) {
-      return Vertx.vertx(options);
+      return builder.with(options).build();
     }
     EventBusOptions bus = new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().port());
     TefConfig.ClusterTls tls = config.cluster().tls();
@@ -128,7 +144,7 @@ public final class TefNode implements AutoCloseable {
     if (config.cluster().ha()) {
       options.setHAEnabled(true).setHAGroup(config.cluster().haGroup()).setQuorumSize(config.cluster().quorumSize());
     }
-    return await(Vertx.builder().with(options)
+    return await(builder.with(options)
         .withClusterManager(ClusterSetup.clusterManager(config.cluster(), configDir))
         .buildClustered());
   }
@@ -137,7 +153,8 @@ public final class TefNode implements AutoCloseable {
     TefConfig.Mongo m = c.mongo();
     return new TefConfig(c.env(), c.node(), c.http(),
         new TefConfig.Mongo(cs, m.database(), m.embeddedBackend(), m.embeddedHost(), m.embeddedPort()),
-        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits(), c.eventbus(), c.zmq());
+        c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits(), c.eventbus(), c.zmq(),
+        c.metrics(), c.retention(), c.logging());
   }
 
   private static <T> T await(Future<T> f) throws Exception {

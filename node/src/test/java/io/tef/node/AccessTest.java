@@ -108,6 +108,17 @@ class AccessTest extends SharedNodeTest {
   }
 
   @Test
+  void metricsNeedTheReadRoleAndHealthNone() throws Exception {
+    assertRefused(401, bare.get("/metrics"), "api-key");
+    HttpResponse<Buffer> scrape = as(READER).get("/metrics");
+    assertEquals(200, scrape.statusCode(), scrape.bodyAsString());
+    assertTrue(scrape.getHeader("content-type").startsWith("text/plain"), scrape.getHeader("content-type"));
+    assertTrue(scrape.bodyAsString().contains("tef_store_batch_size"), "a Prometheus scrape");
+    assertEquals(200, bare.get("/health/live").statusCode());
+    assertEquals(200, bare.get("/health/ready").statusCode());
+  }
+
+  @Test
   void aReaderReadsAndChangesNothing() throws Exception {
     Http reader = as(READER);
     assertEquals(200, reader.get("/api/tasks").statusCode());
@@ -243,5 +254,20 @@ class AccessTest extends SharedNodeTest {
   void aBadKeyEntryIsNamed(String entry, String field) {
     ConfigException e = assertThrows(ConfigException.class, () -> TestNodes.config(dataDir.resolve("bad"), Map.of("auth.api_keys", "[" + entry + "]")));
     assertTrue(e.getMessage().startsWith(field + " ") || e.getMessage().contains(field + " "), e.getMessage());
+  }
+
+  /** GET /api/access tells each key what it may do (the dashboard shows only that); a wrong key learns nothing. */
+  @Test
+  void eachKeyIsToldWhatItMayDo() throws Exception {
+    JsonObject reader = new Http(node.vertx(), node.httpPort(), READER).get("/api/access").bodyAsJsonObject();
+    assertEquals(new JsonObject().put("read", true).put("submit", false).put("admin", false), reader.getJsonObject("may"), reader.encode());
+    assertEquals("reader", reader.getString("key"));
+    assertEquals(true, reader.getBoolean("keys_required"));
+    JsonObject submitter = new Http(node.vertx(), node.httpPort(), SUBMITTER).get("/api/access").bodyAsJsonObject();
+    assertEquals(new JsonObject().put("read", true).put("submit", true).put("admin", false), submitter.getJsonObject("may"));
+    JsonObject ops = new Http(node.vertx(), node.httpPort(), ADMIN).get("/api/access").bodyAsJsonObject();
+    assertEquals(new JsonObject().put("read", true).put("submit", true).put("admin", true), ops.getJsonObject("may"));
+    assertEquals(401, new Http(node.vertx(), node.httpPort(), "not-a-key-at-all").get("/api/access").statusCode());
+    assertEquals(401, bare.get("/api/access").statusCode());
   }
 }

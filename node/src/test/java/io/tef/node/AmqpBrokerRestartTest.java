@@ -92,7 +92,15 @@ class AmqpBrokerRestartTest extends SharedNodeTest {
     awaitState("up");
 
     for (int i = 0; i < n; i++) {
-      JsonObject done = events.await("restart-" + i);
+      JsonObject done;
+      try {
+        done = events.await("restart-" + i);
+      } catch (java.util.concurrent.TimeoutException e) {
+        String guid = "restart-" + i;
+        throw new AssertionError(guid + " did not end: " + http.get("/api/tasks/" + guid).bodyAsString()
+            + "; the worker received it: " + worker.received.containsKey(guid) + ", ran it " + worker.runs.get(guid)
+            + " times; the bridge is " + node.vertx().sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.AMQP_STATE), e);
+      }
       assertEquals("completed", done.getString("state"), done.encode());
       assertEquals(i, done.getJsonObject("result").getInteger("echo"));
     }

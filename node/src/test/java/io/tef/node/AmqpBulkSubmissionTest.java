@@ -67,4 +67,23 @@ class AmqpBulkSubmissionTest extends SharedNodeTest {
     JsonObject answer = replies.await("bulk-2");
     assertTrue(answer.getString("error").contains("tasks"), answer.encode());
   }
+
+  /** The bridge's own metrics: connected, what came in through it, what it dead-lettered and published. */
+  @Test
+  void theBridgeCountsWhatItDoes() throws Exception {
+    Scrape before = Scrape.of(http);
+    assertEquals(1, before.value("tef_amqp_connected"), before.text());
+    broker.send(broker.prefix() + ".manager", "not json at all", replies.name(), "metrics-bad");
+    assertTrue(replies.await("metrics-bad").containsKey("error"));
+    broker.send(broker.prefix() + ".manager", new JsonObject().put("type", "task").put("task_type", "echo").put("guid", "amqp-metrics-1").encode(),
+        replies.name(), "metrics-ok");
+    replies.await("metrics-ok");
+    assertEquals("completed", events.await("amqp-metrics-1").getString("state"));
+    Scrape after = Polling.until("the dead letter is counted", java.time.Duration.ofSeconds(10), () -> Scrape.of(http),
+        x -> x.value("tef_amqp_dead_letters_total") > before.value("tef_amqp_dead_letters_total"));
+    assertEquals(1, after.value("tef_amqp_dead_letters_total") - before.value("tef_amqp_dead_letters_total"));
+    assertTrue(after.value("tef_amqp_publishes_total{outcome=\"confirmed\"}") > before.value("tef_amqp_publishes_total{outcome=\"confirmed\"}"));
+    assertEquals(1, after.value("tef_tasks_submitted_total{door=\"amqp\",task_type=\"echo\"}")
+        - before.value("tef_tasks_submitted_total{door=\"amqp\",task_type=\"echo\"}"));
+  }
 }

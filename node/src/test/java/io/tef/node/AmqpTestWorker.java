@@ -62,6 +62,24 @@ final class AmqpTestWorker implements AutoCloseable {
     channel.basicQos(1);
     channel.confirmSelect();
     channel.basicConsume(queue, false, (tag, d) -> {
+      try {
+        take(d);
+      } catch (Exception e) {
+        // A consumer that throws gets its channel closed by the client, and a channel the client
+        // closed is not recovered: the worker would stop taking tasks. Back on the queue instead
+        // (a dead connection puts it back by itself); the redelivery publishes the result again.
+        try {
+          channel.basicNack(d.getEnvelope().getDeliveryTag(), false, true);
+        } catch (Exception ignored) {
+          // the connection is gone: the broker requeues unacknowledged deliveries itself
+        }
+      }
+    }, tag -> { });
+    heartbeat.scheduleAtFixedRate(this::sayStatus, 0, 200, TimeUnit.MILLISECONDS);
+  }
+
+  private void take(com.rabbitmq.client.Delivery d) throws java.io.IOException {
+    {
       JsonObject task = new JsonObject(new String(d.getBody(), StandardCharsets.UTF_8));
       if ("task".equals(task.getString("type"))) {
         String key = task.getString("guid") + "#" + task.getInteger("attempt");
@@ -78,8 +96,7 @@ final class AmqpTestWorker implements AutoCloseable {
         publish(results.get(key));
       }
       channel.basicAck(d.getEnvelope().getDeliveryTag(), false);
-    }, tag -> { });
-    heartbeat.scheduleAtFixedRate(this::sayStatus, 0, 200, TimeUnit.MILLISECONDS);
+    }
   }
 
   String resultsExchange() {
@@ -91,7 +108,10 @@ final class AmqpTestWorker implements AutoCloseable {
     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
     channel.basicPublish(resultsExchange(), "task", props, result.encode().getBytes(StandardCharsets.UTF_8));
     try {
-      channel.waitForConfirmsOrDie(10_000);
+      // Not waitForConfirmsOrDie: it closes the channel on a nack or a timeout, for good.
+      if (!channel.waitForConfirms(10_000)) {
+        throw new java.io.IOException("result refused by the broker");
+      }
     } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
       throw new java.io.IOException("result not confirmed", e);
     }

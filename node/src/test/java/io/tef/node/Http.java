@@ -48,6 +48,15 @@ final class Http implements AutoCloseable {
     return TestNodes.await(request(io.vertx.core.http.HttpMethod.PUT, path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
   }
 
+  HttpResponse<Buffer> patch(String path, JsonObject body) throws Exception {
+    return send(io.vertx.core.http.HttpMethod.PATCH, path, body.encode());
+  }
+
+  /** A GET that does not follow a redirect, to see it. */
+  HttpResponse<Buffer> getUnfollowed(String path) throws Exception {
+    return TestNodes.await(request(io.vertx.core.http.HttpMethod.GET, path).followRedirects(false).send());
+  }
+
   HttpResponse<Buffer> delete(String path) throws Exception {
     return TestNodes.await(request(io.vertx.core.http.HttpMethod.DELETE, path).send());
   }

@@ -62,7 +62,12 @@ class ManagerRestartTest {
           throw new AssertionError(e.getMessage() + "\nnode output:\n" + second.output(), e);
         }
         running.get().complete("finished after all");
-        JsonObject done = http.awaitState("outlives-its-node", "completed");
+        JsonObject done;
+        try {
+          done = http.awaitState("outlives-its-node", "completed");
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "\nnode output:\n" + second.output(), e);
+        }
         assertEquals("finished after all", done.getString("result"));
         assertEquals(1, done.getInteger("attempt"), "the attempt that was running when the node died");
         assertEquals(1, runs.get(), "the task ran once");

@@ -52,6 +52,19 @@ class NodeCommandTest {
   }
 
   @Test
+  void aBadLogFormatOrReadyTimeoutStopsTheNodeNamingIt() {
+    Run format = run("node", "--log-format", "xml");
+    assertEquals(2, format.exit());
+    assertTrue(format.err().contains("logging.format") && format.err().contains("xml"), format.err());
+    Run timeout = run("node", "--ready-timeout", "-5");
+    assertEquals(2, timeout.exit());
+    assertTrue(timeout.err().contains("--ready-timeout"), timeout.err());
+    Run age = run("node", "--set", "retention.completed=a week");
+    assertEquals(2, age.exit());
+    assertTrue(age.err().contains("retention.completed"), age.err());
+  }
+
+  @Test
   void aWrongValueStopsTheNodeNamingIt() {
     Run r = run("node", "--roles", "dispatcher,chef");
     assertEquals(2, r.exit());

@@ -35,8 +35,8 @@ class RestRulesTest extends SharedNodeTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "a misspelt filter          | /api/tasks?stat=working         | stat    | state, task_type, suite_guid, limit",
-      "a filter in another case   | /api/tasks?STATE=queued         | STATE   | state, task_type, suite_guid, limit",
+      "a misspelt filter          | /api/tasks?stat=working         | stat    | state, task_type, suite_guid, worker, guid_contains, before, limit",
+      "a filter in another case   | /api/tasks?STATE=queued         | STATE   | state, task_type, suite_guid, worker, guid_contains, before, limit",
       "a worker filter            | /api/workers?grup=a             | grup    | id, group, task_type, status",
       "a route that takes none    | /api/tasks/some-guid?verbose=1  | verbose | takes none",
       "health takes none          | /health?full=true               | full    | takes none",
@@ -79,7 +79,7 @@ class RestRulesTest extends SharedNodeTest {
       "FOO    | /health               | GET, HEAD, OPTIONS",
       "POST   | /health               | GET, HEAD, OPTIONS",
       "PATCH  | /api/tasks            | GET, HEAD, OPTIONS, POST",
-      "TRACE  | /api/tasks/g1         | DELETE, GET, HEAD, OPTIONS",
+      "TRACE  | /api/tasks/g1         | DELETE, GET, HEAD, OPTIONS, PATCH",
       "DELETE | /api/dispatcher/state | GET, HEAD, OPTIONS, PUT",
       "GET    | /api/suites/s1/pause  | OPTIONS, POST",
   })
@@ -183,6 +183,15 @@ class RestRulesTest extends SharedNodeTest {
         + "Content-Length: 2\r\nConnection: close\r\n\r\n[]");
     assertRawJsonError(response, 400);
     assertTrue(response.contains("query string cannot be decoded"), response);
+  }
+
+  /** The worker door reads a body for POST and GET only: an OPTIONS (which needs no key) with a form body is answered, not a 500. */
+  @Test
+  void anOptionsWithAFormBodyOnTheWorkerDoorIsAnswered() throws Exception {
+    String response = raw("OPTIONS /worker/state HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + "Content-Length: 3\r\nConnection: close\r\n\r\na=1");
+    assertTrue(response.startsWith("HTTP/1.1 204"), response);
+    assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("allow: get, head, options, post"), response);
   }
 
   private static String raw(String request) throws Exception {

@@ -119,6 +119,10 @@ class TefClientTest extends SharedNodeTest {
     await(tef.submit(TaskRequest.of("echo").inSuite(suite).withGuid(suite + "-later").runAt(later)));
     assertEquals(TaskState.CANCELLED, await(tef.cancel(suite + "-later")).state());
     assertEquals(409, refusal(tef.cancel(suite + "-later")).status(), "already ended");
+    await(tef.submit(TaskRequest.of("echo").withGuid(suite + "-again").runAt(later)));
+    await(tef.cancel(suite + "-again"));
+    assertEquals(TaskState.QUEUED, await(tef.retry(suite + "-again")).state(), "retry now: queued again");
+    assertEquals(404, refusal(tef.retry(suite + "-nothing")).status());
 
     await(tef.submit(TaskRequest.of("echo").inSuite(suite).withGuid(suite + "-held").runAt(later)));
     SuiteStatus status = await(tef.suite(suite, 10));

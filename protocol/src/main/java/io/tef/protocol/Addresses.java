@@ -12,6 +12,10 @@ public final class Addresses {
   public static final String TASKS_REPORT = "tef.tasks.report";
   /** Cancel a task by guid: {@code {"guid": ...}}; the reply is the cancelled task. */
   public static final String TASKS_CANCEL = "tef.tasks.cancel";
+  /** {@code {"guid"}}: a failed or cancelled task queued again now, under a new attempt; answers {@code {"task"}}. */
+  public static final String TASKS_RETRY = "tef.tasks.retry";
+  /** A {@link io.tef.protocol.task.PriorityChange}: a task's priority changed while it waits (queued or paused); answers {@code {"task"}}. */
+  public static final String TASKS_PRIORITY = "tef.tasks.priority";
   /**
    * Reads of stored tasks for the doors (get one, list, a suite's counts, a store ping): a
    * {@link io.tef.protocol.task.TasksQuery}, served by the dispatchers, which own the tasks.
@@ -80,6 +84,12 @@ public final class Addresses {
   public static final String KEEPERS_CHECKPOINT = "tef.keepers.checkpoint";
   /** Every task that reaches a terminal state is published here. */
   public static final String EVENTS_TASKS = "tef.events.tasks";
+
+  /**
+   * A header on {@link #TASKS_SUBMIT} naming the door a submission came through (rest, amqp, zmq,
+   * tcp_bridge, sockjs); none: a client on the event bus. Only the metrics read it.
+   */
+  public static final String DOOR_HEADER = "tef-door";
   /**
    * Qworker's worker:notification, published by workers: {@code {"worker_id", "source_type": "job",
    * "source_id": guid, "type": start|progress|success|fail|log:info|log:warn|log:error,

@@ -39,6 +39,8 @@ final class BrokerConnection {
   private final BrokerAddress address;
   private final long reconnectMaxMs;
   private final String name;
+  private final io.tef.core.metrics.AmqpMetrics metrics;
+  private boolean wasUp;
   private Function<BrokerConnection, Future<Void>> onConnect = c -> Future.succeededFuture();
   private final List<Handler<Boolean>> stateHandlers = new ArrayList<>();
 
@@ -64,6 +66,14 @@ final class BrokerConnection {
     this.address = address;
     this.reconnectMaxMs = reconnectMaxMs;
     this.name = name;
+    this.metrics = io.tef.core.metrics.NodeMetrics.of(vertx).amqp();
+    onState(up -> {
+      if (up && wasUp) {
+        metrics.reconnected();
+      }
+      wasUp |= up;
+      metrics.connected(up);
+    });
   }
 
   /** Declares the topology and consumers; called on every (re)connection before it counts as up. */
@@ -291,7 +301,7 @@ final class BrokerConnection {
           // Even a publish that failed may have reached the broker (seen: the bytes left, then the
           // client said "already closed"): only a connection found closed before it is surely not sent.
           : Future.failedFuture(new UnconfirmedPublish(target, sent.cause())));
-    });
+    }).onComplete(ar -> metrics.published(ar.succeeded() ? "confirmed" : ar.cause() instanceof UnconfirmedPublish ? "unconfirmed" : "refused"));
   }
 
   /** The client throws (rather than fails) when the connection closed meanwhile: both are a failed wait. */

@@ -75,7 +75,8 @@ final class ManagerInbox {
       ready = workers.learn(status).otherwiseEmpty();
     }
     JsonObject message = body;
-    ready.compose(v -> vertx.eventBus().<JsonObject>request(address, message, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS)))
+    ready.compose(v -> vertx.eventBus().<JsonObject>request(address, message, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS)
+            .addHeader(Addresses.DOOR_HEADER, "amqp")))
         .onSuccess(reply -> settler.answer(d, answer(type, reply.body())))
         .onFailure(err -> {
           int status = Replies.status(err);
@@ -109,7 +110,8 @@ final class ManagerInbox {
       }
       envelopes.add(envelope);
     }
-    vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelopes, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS))
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, envelopes, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS)
+            .addHeader(Addresses.DOOR_HEADER, "amqp"))
         .onSuccess(reply -> settler.answer(d, reply.body().copy().put("response", true)))
         .onFailure(err -> {
           if (Replies.retryLater(err)) {

@@ -31,8 +31,11 @@ final class Settler {
   private final long requeueDelayMs;
   private final io.tef.protocol.json.StrictJson json;
 
+  private final io.tef.core.metrics.AmqpMetrics deadLetters;
+
   Settler(Vertx vertx, BrokerConnection broker, AmqpNames names, long requeueDelayMs, io.tef.protocol.json.StrictJson json) {
     this.json = json;
+    this.deadLetters = io.tef.core.metrics.NodeMetrics.of(vertx).amqp();
     this.vertx = vertx;
     this.broker = broker;
     this.names = names;
@@ -96,6 +99,7 @@ final class Settler {
         .build();
     return broker.durableQueue(names.deadLetter())
         .compose(v -> broker.publish("", names.deadLetter(), props, d.message().body()))
+        .onSuccess(v -> deadLetters.deadLettered())
         .compose(v -> replyTo(d, ErrorBody.of(reason, field)).recover(err -> Future.succeededFuture()))
         .compose(v -> broker.ack(d))
         .recover(err -> {

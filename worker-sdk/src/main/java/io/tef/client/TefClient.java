@@ -111,6 +111,11 @@ public final class TefClient {
   }
 
   /** Cancels a task in any state but ended; a running one is taken back from its worker. */
+  /** Retry now: a failed or cancelled task queued again under a new attempt (409 for any other state). */
+  public Future<TaskView> retry(String guid) {
+    return object(Addresses.TASKS_RETRY, new JsonObject().put("guid", guid)).map(reply -> TaskView.of(reply.getJsonObject("task")));
+  }
+
   public Future<TaskView> cancel(String guid) {
     return object(Addresses.TASKS_CANCEL, new JsonObject().put("guid", guid)).map(reply -> TaskView.of(reply.getJsonObject("task")));
   }

@@ -73,7 +73,8 @@ final class Calls {
     waiting.put(guid, new Waiter(envelope, -1));
     JsonObject task = new JsonObject().put("guid", guid).put("task_type", call.task())
         .put("task_data", new JsonObject().put("args", call.args()).put("kwargs", call.kwargs()));
-    vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, task)
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS_SUBMIT, task,
+            new io.vertx.core.eventbus.DeliveryOptions().addHeader(Addresses.DOOR_HEADER, "zmq"))
         .onSuccess(reply -> {
           Waiter w = waiting.get(guid);
           if (w == null) {

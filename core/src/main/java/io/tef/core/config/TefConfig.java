@@ -23,7 +23,8 @@ import java.util.Set;
 public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster cluster,
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
                         Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp,
-                        Tasker tasker, Limits limits, EventBus eventbus, ZmqSettings zmq) {
+                        Tasker tasker, Limits limits, EventBus eventbus, ZmqSettings zmq,
+                        MetricsSettings metrics, RetentionSettings retention, LoggingSettings logging) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway", "bridge");
 
@@ -306,6 +307,12 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     validateTasker();
     require(zmq != null, "zmq", "is missing");
     zmq.validate();
+    require(metrics != null, "metrics", "is missing");
+    metrics.validate();
+    require(retention != null, "retention", "is missing");
+    retention.validate();
+    require(logging != null, "logging", "is missing");
+    logging.validate();
     return this;
   }
 

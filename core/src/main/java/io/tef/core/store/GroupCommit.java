@@ -1,5 +1,6 @@
 package io.tef.core.store;
 
+import io.tef.core.metrics.StoreMetrics;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskQuery;
 import io.tef.protocol.task.ResultPosition;
@@ -43,7 +44,10 @@ public final class GroupCommit implements TaskStore {
   private long batches;
   private long writes;
 
-  public GroupCommit(TaskStore store, Context context) {
+  private final StoreMetrics metrics;
+
+  public GroupCommit(TaskStore store, Context context, StoreMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.context = context;
     this.loop = Thread.currentThread();
@@ -97,7 +101,9 @@ public final class GroupCommit implements TaskStore {
       inFlight++;
       batches++;
       writes += batch.size();
+      long sent = System.nanoTime();
       Future.join(batch.stream().map(GroupCommit::done).toList()).onComplete(ar -> {
+        metrics.batch(batch.size(), System.nanoTime() - sent);
         inFlight--;
         batch.forEach(w -> atStore.remove(w.task().guid()));
         flush();

@@ -10,4 +10,7 @@ public interface KeeperCheckpoints {
 
   /** Writes the checkpoint over the keeper's old one (or creates it), stamped with the time of the write. */
   Future<KeeperCheckpoint> save(KeeperCheckpoint checkpoint);
+
+  /** Every keeper's checkpoint (a handful): retention keeps what any of them has not passed. */
+  Future<java.util.List<KeeperCheckpoint>> all();
 }

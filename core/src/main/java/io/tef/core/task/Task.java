@@ -95,7 +95,7 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, worker, progress, null, failCount + 1, lostCount, reason,
-        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, logs, repeat, owner, extra, attemptToken);
+        createdAt, last ? runAt : retryAt, null, startedAt, now, now, by, attemptEnded(now, "failed", reason), repeat, owner, extra, attemptToken);
   }
 
   /**
@@ -107,7 +107,17 @@ public record Task(
     boolean last = failCount + 1 >= maxAttempts;
     return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
         last ? TaskState.FAILED : TaskState.QUEUED, attempt, last ? worker : null, last ? progress : 0, null, failCount + 1, lostCount + 1, reason,
-        createdAt, runAt, null, startedAt, last ? now : finishedAt, now, by, logs, repeat, owner, extra, attemptToken);
+        createdAt, runAt, null, startedAt, last ? now : finishedAt, now, by, attemptEnded(now, "lost", reason), repeat, owner, extra, attemptToken);
+  }
+
+  /**
+   * The logs with a line of TEF's own saying how an attempt ended, so a task's history shows
+   * each attempt, its worker and its outcome (the document keeps only the last attempt's fields).
+   */
+  private List<JsonObject> attemptEnded(Instant now, String outcome, String reason) {
+    return withLog(new JsonObject().put("at", now.toString()).put("attempt", attempt).put("level", "warn").put("source", "tef")
+        .put("worker", worker).put("outcome", outcome)
+        .put("message", "attempt " + attempt + (worker == null ? "" : " on " + worker) + " " + outcome + (reason == null ? "" : ": " + reason))).logs;
   }
 
   /** A progress report, clamped to 0..100. */
@@ -159,6 +169,23 @@ public record Task(
     return new Task(guid, e.taskType(), e.priority(), e.resources(), e.timeLimit(), e.maxAttempts(), e.taskData(), e.suiteGuid(),
         again ? TaskState.QUEUED : state, attempt, again ? null : worker, again ? 0 : progress, again ? null : result,
         again ? 0 : failCount, again ? 0 : lostCount, failReason, createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, e.repeat(), owner, e.extra(), null);
+  }
+
+  /**
+   * Queued again by hand ("retry now") after it failed or was cancelled: a new attempt at its next
+   * dispatch, its failures counted from zero again, due now; its last reason stays readable.
+   */
+  public Task retriedByHand(Instant now, String by) {
+    return new Task(guid, taskType, priority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        TaskState.QUEUED, attempt, null, 0, null, 0, 0, failReason,
+        createdAt, now, null, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra, null);
+  }
+
+  /** The same task with another priority (changed by hand while it waits). */
+  public Task withPriority(int newPriority, String by) {
+    return new Task(guid, taskType, newPriority, resources, timeLimit, maxAttempts, data, suiteGuid,
+        state, attempt, worker, progress, result, failCount, lostCount, failReason,
+        createdAt, runAt, lockedAt, startedAt, finishedAt, failedAt, by, logs, repeat, owner, extra, attemptToken);
   }
 
   /** Back in the queue without counting a failure: its worker went away or the node restarted. */

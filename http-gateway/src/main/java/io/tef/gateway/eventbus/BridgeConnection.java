@@ -8,6 +8,7 @@ import io.tef.protocol.bridge.BridgeFrames;
 import io.tef.protocol.json.StrictJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.tef.protocol.Addresses;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -132,6 +133,10 @@ final class BridgeConnection {
       return;
     }
     DeliveryOptions options = f.delivery(DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
+    if (options.getHeaders() != null) {
+      options.getHeaders().remove(Addresses.DOOR_HEADER);
+    }
+    options.addHeader(Addresses.DOOR_HEADER, "tcp_bridge");
     if (f.replyAddress() == null) {
       vertx.eventBus().send(f.address(), f.body(), options);
       return;

@@ -20,8 +20,8 @@ public record BridgeRule(Role role, String workerName) {
 
   private static final String WORKER_PREFIX = Addresses.worker("");
   /** What a client (not a worker) may send to, and listen to. */
-  public static final List<String> CLIENT_SENDS = List.of(Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL, Addresses.TASKS_QUERY,
-      Addresses.DISPATCHER_CONTROL, Addresses.COLLECTIVE_GET_WORKERS);
+  public static final List<String> CLIENT_SENDS = List.of(Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL, Addresses.TASKS_RETRY, Addresses.TASKS_PRIORITY,
+      Addresses.TASKS_QUERY, Addresses.DISPATCHER_CONTROL, Addresses.COLLECTIVE_GET_WORKERS);
   public static final List<String> EVENTS = List.of(Addresses.EVENTS_TASKS, Addresses.EVENTS_WORKERS,
       Addresses.EVENTS_NOTIFICATIONS, Addresses.EVENTS_TASK_TYPES);
   private static final List<String> WORKER_SENDS = List.of(Addresses.TASKS_REPORT, Addresses.REGISTRY_REGISTER, Addresses.COLLECTIVE_STATUS);
@@ -31,7 +31,7 @@ public record BridgeRule(Role role, String workerName) {
   public static BridgeRule send(String address, Object body) {
     JsonObject o = body instanceof JsonObject j ? j : null;
     return switch (address) {
-      case Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL -> new BridgeRule(Role.SUBMIT, null);
+      case Addresses.TASKS_SUBMIT, Addresses.TASKS_CANCEL, Addresses.TASKS_RETRY, Addresses.TASKS_PRIORITY -> new BridgeRule(Role.SUBMIT, null);
       case Addresses.TASKS_QUERY, Addresses.COLLECTIVE_GET_WORKERS -> new BridgeRule(Role.READ, null);
       case Addresses.DISPATCHER_CONTROL -> {
         Object type = o == null ? null : o.getValue("type");

@@ -58,6 +58,9 @@ public final class SockJsBridge {
             : "send to one of " + SENDABLE));
       }
       Object key = headers.remove("api-key");
+      if (type == BridgeEventType.SEND) {
+        raw.put("headers", headers.put(io.tef.protocol.Addresses.DOOR_HEADER, "sockjs"));
+      }
       String client = event.socket().remoteAddress() == null ? "unknown" : event.socket().remoteAddress().host();
       keys.check(key instanceof String k ? k : null, rule.role(), rule.workerName(), client, type.name().toLowerCase(java.util.Locale.ROOT) + " " + address);
       event.complete(true);

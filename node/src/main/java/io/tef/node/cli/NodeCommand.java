@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
         "Configuration: conf/<TEF_ENV>.yaml (TEF_ENV defaults to dev; TEF_CONFIG names another folder),",
         "then TEF_<KEY> environment variables (TEF_HTTP_PORT for http.port), then these options."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped normally", "1:failed while starting", "2:bad option or configuration"})
+    exitCodeList = {"0:stopped normally", "1:failed while starting", "2:bad option or configuration",
+        "3:not ready within --ready-timeout (the reasons are printed)"})
 final class NodeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
@@ -76,6 +77,12 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--name", paramLabel = "NAME", description = "This node's name (node.name; default <host>-<pid>).")
   String name;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one JSON object per line, task fields as keys (logging.format).")
+  String logFormat;
+
+  @Option(names = "--ready-timeout", paramLabel = "SECONDS", description = "Exit with code 3, saying why, unless /health/ready answers UP within this many seconds of the start (default 0: do not wait).")
+  int readyTimeoutS;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set dispatcher.default_max_attempts=5; a list as a,b or [a, b], a map as {db: {limit: 1}}.")
   Map<String, String> settings = new LinkedHashMap<>();
 
@@ -84,8 +91,13 @@ final class NodeCommand implements Callable<Integer> {
     TefConfig config;
     try {
       config = load();
+      LogSetup.apply(config.logging());
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("tef: " + e.getMessage());
+      return 2;
+    }
+    if (readyTimeoutS < 0) {
+      spec.commandLine().getErr().println("tef: --ready-timeout: must be 0 (do not wait) or a number of seconds, got " + readyTimeoutS);
       return 2;
     }
     TefNode node;
@@ -118,6 +130,16 @@ final class NodeCommand implements Callable<Integer> {
           + (config.zmq().curve().enabled() ? " (CurveZMQ, " + config.zmq().curve().clients().size() + " client key(s))" : " (plain ZeroMQ)"));
     }
     spec.commandLine().getOut().flush();
+    if (readyTimeoutS > 0) {
+      String notReady = ReadyWait.within(node, config, readyTimeoutS);
+      if (notReady != null) {
+        spec.commandLine().getErr().println("tef: the node is not ready after " + readyTimeoutS + " s: " + notReady);
+        node.close();
+        return 3;
+      }
+      spec.commandLine().getOut().println("Ready: /health/ready answers UP");
+      spec.commandLine().getOut().flush();
+    }
     stopped.await();
     return 0;
   }
@@ -125,6 +147,7 @@ final class NodeCommand implements Callable<Integer> {
   private TefConfig load() throws Exception {
     Map<String, Object> overrides = new LinkedHashMap<>(settings);
     put(overrides, "node.data_dir", dataDir);
+    put(overrides, "logging.format", logFormat);
     put(overrides, "http.port", httpPort);
     put(overrides, "http.host", httpHost);
     put(overrides, "eventbus.tcp_bridge.port", tcpBridgePort);

@@ -16,6 +16,7 @@ public final class TefCommand implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    LogSetup.early(args, System.getenv());
     configureLogging();
     System.exit(commandLine().execute(args));
   }

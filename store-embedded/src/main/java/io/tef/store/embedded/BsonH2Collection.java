@@ -11,13 +11,12 @@ import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
-import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -33,19 +32,14 @@ import java.util.stream.StreamSupport;
  */
 final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object> {
 
-  private static final String DATA_SIZE_KEY = "dataSize";
-
-  private final MVMap<Object, byte[]> dataMap;
-  private final MVMap<String, Object> metaMap;
+  private final StoredDocuments documents;
   /** Null unless this is the {@code tasks} collection. */
   private SuiteIndex suites;
 
   BsonH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
       MVMap<Object, byte[]> dataMap, MVMap<String, Object> metaMap, SuiteIndex suites, CursorRegistry cursorRegistry) {
     super(database, collectionName, options, cursorRegistry);
-    this.dataMap = dataMap;
-    this.metaMap = metaMap;
-    metaMap.putIfAbsent(DATA_SIZE_KEY, 0L);
+    this.documents = new StoredDocuments(dataMap, metaMap);
     useSuiteIndex(suites);
   }
 
@@ -65,11 +59,7 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
     return suites != null && suites.answers() ? suites.counts(suite) : null;
   }
 
-  /**
-   * The server would work the data size out by encoding each document it adds, and both the old
-   * and the new one of each update, only to measure them: this collection encodes each document
-   * once anyway, and counts the bytes it writes and removes instead (the same BSON lengths).
-   */
+  /** The data size is counted as bytes are written and removed (see {@link StoredDocuments}). */
   @Override
   protected boolean tracksDataSize() {
     return false;
@@ -77,27 +67,21 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
 
   @Override
   protected void updateDataSize(int sizeDelta) {
-    synchronized (metaMap) {
-      long size = ((Number) metaMap.get(DATA_SIZE_KEY)).longValue();
-      metaMap.put(DATA_SIZE_KEY, size + sizeDelta);
-    }
+    documents.addToSize(sizeDelta);
   }
 
   @Override
   protected int getDataSize() {
-    return ((Number) metaMap.get(DATA_SIZE_KEY)).intValue();
+    return documents.size();
   }
 
   @Override
   protected Object addDocumentInternal(Document document) {
     Object key = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
     Object position = Missing.ofNullable(key);
-    byte[] bytes = BsonValues.encodeDocument(document);
-    byte[] previous = dataMap.putIfAbsent(position, bytes);
-    if (previous != null) {
+    if (!documents.add(position, document)) {
       throw new IllegalStateException("a document with key '" + key + "' already exists in " + this);
     }
-    updateDataSize(bytes.length);
     if (suites != null) {
       suites.added(position, document);
     }
@@ -106,36 +90,30 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
 
   @Override
   public int count() {
-    return dataMap.size();
+    return documents.count();
   }
 
   @Override
   public boolean isEmpty() {
-    return dataMap.isEmpty();
+    return documents.isEmpty();
   }
 
   @Override
   protected Document getDocument(Object position) {
-    byte[] bytes = dataMap.get(position);
-    return bytes == null ? null : BsonValues.decodeDocument(bytes);
+    return documents.get(position);
   }
 
   @Override
   protected void removeDocument(Object position) {
-    byte[] removed = dataMap.remove(position);
-    if (removed == null) {
-      throw new NoSuchElementException("No document with key " + position);
-    }
-    updateDataSize(-removed.length);
+    Document removed = documents.remove(position);
     if (suites != null) {
-      suites.removed(position, BsonValues.decodeDocument(removed));
+      suites.removed(position, removed);
     }
   }
 
   @Override
   protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
-    return dataMap.entrySet().stream()
-        .map(e -> new DocumentWithPosition<>(BsonValues.decodeDocument(e.getValue()), e.getKey()));
+    return documents.withPositions();
   }
 
   /**
@@ -158,13 +136,25 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
         }
       }
     }
+    if (id instanceof Document in && in.size() == 1 && in.get("$in") instanceof Collection<?> ids && plainValues(ids)) {
+      // Retention's removal: a batch of ids and a state condition, read from the _id index.
+      for (Index<Object> index : getIndexes()) {
+        if (index.canHandle(new Document(idField, ids.iterator().next()))) {
+          List<Object> positions = new java.util.ArrayList<>();
+          for (Object one : new java.util.LinkedHashSet<>(ids)) {
+            index.getPositions(new Document(idField, one)).forEach(positions::add);
+          }
+          return matchDocuments(query, positions, orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
+        }
+      }
+    }
     Iterator<Object> inSuite = suitePositions(query, orderBy);
     if (inSuite != null) {
       // Already in the order asked for: matched, skipped and limited as they come, so a limit stops the walk.
-      Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(inSuite, Spliterator.ORDERED), false)
+      Stream<Document> walked = StreamSupport.stream(Spliterators.spliteratorUnknownSize(inSuite, Spliterator.ORDERED), false)
           .map(this::getDocument)
           .filter(Objects::nonNull);
-      return matchDocumentsFromStream(query, documents, numberToSkip, numberToReturn, batchSize, null, fieldSelector);
+      return matchDocumentsFromStream(query, walked, numberToSkip, numberToReturn, batchSize, null, fieldSelector);
     }
     return super.queryDocuments(query, orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
   }
@@ -185,6 +175,15 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
     if (query.get(SuiteIndex.SUITE) instanceof String suite) {
       return unsorted ? suites.positions(suite) : isNewestFirst(orderBy) ? suites.newestFirst(suite) : null;
     }
+    if (onlyEnded(query.get(SuiteIndex.STATE))) {
+      if (unsorted) {
+        Object before = query.get(SuiteIndex.FINISHED) instanceof Document d && d.size() == 1 ? d.get("$lt") : null;
+        return before instanceof java.time.Instant ? suites.endedBefore(before) : suites.positions(SuiteIndex.ENDED_WALK);
+      }
+      if (isOldestEndFirst(orderBy)) {
+        return suites.positions(SuiteIndex.ENDED_WALK);
+      }
+    }
     if (!unsorted) {
       return isNewestFirst(orderBy) ? suites.newestFirst(SuiteIndex.ALL) : null;
     }
@@ -202,6 +201,26 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
     return false;
   }
 
+  /** {@code "completed"}, or {@code {$in: [...]}} of ended states only. */
+  private static boolean onlyEnded(Object condition) {
+    if (condition instanceof String state) {
+      return SuiteIndex.ENDED.contains(state);
+    }
+    if (condition instanceof Document d && d.size() == 1 && d.get("$in") instanceof Collection<?> states && !states.isEmpty()) {
+      return states.stream().allMatch(st -> st instanceof String x && SuiteIndex.ENDED.contains(x));
+    }
+    return false;
+  }
+
+  /** Exactly {@code {lastFinishedAt: 1}}: ties in any order, as the ended walk meets them. */
+  private static boolean isOldestEndFirst(Document orderBy) {
+    return orderBy.size() == 1 && orderBy.get(SuiteIndex.FINISHED) instanceof Number n && n.doubleValue() == 1;
+  }
+
+  private static boolean plainValues(Collection<?> values) {
+    return !values.isEmpty() && values.size() <= 10_000 && values.stream().allMatch(v -> v instanceof String || v instanceof Number);
+  }
+
   /** Exactly {@code {createdAt: -1, _id: 1}}. */
   private boolean isNewestFirst(Document orderBy) {
     if (orderBy.size() != 2) {
@@ -217,17 +236,13 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
   protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip,
       int numberToReturn, int batchSize, Document fieldSelector) {
     // Natural order is the map's order of ids; descending is the same keys walked backwards.
-    Cursor<Object, byte[]> cursor = dataMap.cursor(null, null, isNaturalDescending(orderBy));
-    Stream<Document> documents = StreamSupport.stream(Spliterators.spliteratorUnknownSize(cursor, Spliterator.ORDERED), false)
-        .map(id -> BsonValues.decodeDocument(cursor.getValue()));
-    return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, numberToReturn, batchSize, fieldSelector);
+    return matchDocumentsFromStream(documents.inOrder(isNaturalDescending(orderBy)), query, orderBy, numberToSkip, numberToReturn,
+        batchSize, fieldSelector);
   }
 
   @Override
   protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
-    byte[] bytes = BsonValues.encodeDocument(newDocument);
-    byte[] previous = dataMap.put(Missing.ofNullable(position), bytes);
-    updateDataSize(bytes.length - (previous == null ? 0 : previous.length));
+    documents.put(Missing.ofNullable(position), newDocument);
     if (suites != null) {
       suites.replaced(position, oldDocument, newDocument);
     }

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class DurableH2Backend extends H2Backend {
 
-  private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify",
+  private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify", "create",
       "createindexes", "drop", "dropdatabase", "dropindexes");
 
   private final Object lock = new Object();
@@ -45,6 +45,7 @@ final class DurableH2Backend extends H2Backend {
 
   @Override
   public Document handleCommand(Channel channel, String database, String command, Document query) {
+    TailWaits.install(channel, getCursorRegistry());
     Document reply = super.handleCommand(channel, database, command, query);
     if (WRITES.contains(command.toLowerCase(Locale.ROOT))) {
       awaitCommitOfLastWrite();

@@ -35,6 +35,8 @@ final class StoreFileFormat {
   static final String SUITE_COUNTS_PREFIX = "suiteCounts.";
   /** Present in a file of this format; its entry names the document encoding. */
   static final String FORMAT_MAP = "tef.format";
+  /** Capped collections by full name: {@code "size,max"} ({@link CappedLimits}). */
+  static final String CAPPED_MAP = "tef.capped";
   private static final String ENCODING_KEY = "documents";
   private static final String ENCODING = "bson";
   /**

@@ -35,9 +35,10 @@ final class SuiteIndex {
   static final String SUITE = "suiteGuid";
   static final String STATE = "state";
   static final String CREATED = "createdAt";
+  static final String FINISHED = "lastFinishedAt";
   /** In the collection's counters: the layout of these maps once built for all its documents. */
   static final String BUILT_KEY = "suiteIndex";
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   /**
    * Two more walks kept in the same map under names no suite can have (a document whose suite
    * starts with {@code \u0000} is irregular): every document, for a listing newest first, and the
@@ -45,6 +46,12 @@ final class SuiteIndex {
    */
   static final String ALL = "\u0000all";
   static final String LIVE = "\u0000live";
+  /**
+   * A third walk: the documents that ended, under their {@code lastFinishedAt} rather than their
+   * {@code createdAt}, oldest end first: retention's read of what expired stops at its cutoff, and
+   * a read of the ended sorted by end time alone (the cap's oldest) walks them in that order.
+   */
+  static final String ENDED_WALK = "\u0000ended";
   /** The states a task ends in (protocol's TaskState), the ones {@link #LIVE} leaves out. */
   static final java.util.Set<String> ENDED = java.util.Set.of("completed", "failed", "cancelled");
   private static final String IRREGULAR_KEY = "suiteIndexIrregular";
@@ -100,7 +107,7 @@ final class SuiteIndex {
     if (seen[0] == 0) {
       return; // a new collection: nothing was indexed
     }
-    LOG.info("Indexed {} by suite, creation and unfinished ({} documents, {} keys) in {} ms", fullName, seen[0], entries.sizeAsLong(),
+    LOG.info("Indexed {} by suite, creation, unfinished and end ({} documents, {} keys) in {} ms", fullName, seen[0], entries.sizeAsLong(),
         (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -155,6 +162,34 @@ final class SuiteIndex {
   /** Positions of a suite's documents (or of {@link #ALL}, {@link #LIVE}), in no particular order. */
   Iterator<Object> positions(String suite) {
     return positions(entries.cursor(SuiteIndexKey.first(suite), SuiteIndexKey.last(suite), false));
+  }
+
+  /** Positions of the ended documents whose end is before {@code cutoff} (as the server compares values), oldest end first. */
+  Iterator<Object> endedBefore(Object cutoff) {
+    Cursor<SuiteIndexKey, byte[]> cursor = entries.cursor(SuiteIndexKey.first(ENDED_WALK), SuiteIndexKey.last(ENDED_WALK), false);
+    return new Iterator<>() {
+      private SuiteIndexKey next = advance();
+
+      private SuiteIndexKey advance() {
+        if (!cursor.hasNext()) {
+          return null;
+        }
+        SuiteIndexKey k = cursor.next();
+        return SuiteIndexKey.compareCreated(k.createdAt(), cutoff) < 0 ? k : null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Object next() {
+        SuiteIndexKey k = next;
+        next = advance();
+        return k.position();
+      }
+    };
   }
 
   /** Positions of a suite's documents in the order of the sort {@code {createdAt: -1, _id: 1}}. */
@@ -234,7 +269,7 @@ final class SuiteIndex {
   private static final Entry IRREGULAR = new Entry(null, null, false);
   private static final List<Entry> IRREGULAR_ONLY = List.of(IRREGULAR);
 
-  /** Its suite's key (if it has a suite), its key among all, its key among the unfinished (if so). */
+  /** Its suite's key (if it has a suite), its key among all, its key among the unfinished or the ended (by end time). */
   private static List<Entry> entriesOf(Object position, Document document) {
     Object suite = document.get(SUITE);
     Object state = document.get(STATE);
@@ -243,9 +278,13 @@ final class SuiteIndex {
     if (created instanceof Collection || created instanceof Document) {
       return IRREGULAR_ONLY;
     }
+    Object finished = document.containsKey(FINISHED) ? document.get(FINISHED) : Missing.getInstance();
+    if (finished instanceof Collection || finished instanceof Document) {
+      return IRREGULAR_ONLY;
+    }
     Object at = Missing.ofNullable(position);
     String st = state instanceof String x ? x : null;
-    List<Entry> out = new java.util.ArrayList<>(3);
+    List<Entry> out = new java.util.ArrayList<>(4);
     if (suite != null) {
       if (!(suite instanceof String s) || st == null || s.startsWith("\u0000")) {
         return IRREGULAR_ONLY;
@@ -255,6 +294,8 @@ final class SuiteIndex {
     out.add(new Entry(new SuiteIndexKey(ALL, created, at), st, false));
     if (st != null && !ENDED.contains(st)) {
       out.add(new Entry(new SuiteIndexKey(LIVE, created, at), st, false));
+    } else if (st != null) {
+      out.add(new Entry(new SuiteIndexKey(ENDED_WALK, finished, at), st, false));
     }
     return out;
   }

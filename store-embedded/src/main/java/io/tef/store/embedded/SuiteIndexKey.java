@@ -39,7 +39,8 @@ record SuiteIndexKey(String suite, Object createdAt, Object position) {
     return c != 0 ? c : BsonValues.compare(b.position, a.position);
   }
 
-  private static int compareCreated(Object a, Object b) {
+  /** Two values of the key's second part as the server's sort compares them (bounds aside). */
+  static int compareCreated(Object a, Object b) {
     if (a instanceof Bound || b instanceof Bound) {
       return Integer.compare(rank(a), rank(b));
     }

@@ -51,7 +51,7 @@ class SuiteIndexTest {
   private static final String TASKS = "tasks";
   private static final String FULL_NAME = "t." + TASKS;
   private static final List<String> SUITES = List.of("s1", "s2", "s3");
-  private static final List<String> STATES = List.of("queued", "running", "succeeded", "failed");
+  private static final List<String> STATES = List.of("queued", "running", "succeeded", "failed", "completed");
   /** Few instants, so that many tasks share one and their order is their ids'. */
   private static final List<Instant> CREATED = List.of(Instant.parse("2024-05-01T10:00:00Z"),
       Instant.parse("2024-05-01T10:00:00.001Z"), Instant.parse("2024-05-01T10:00:01Z"), Instant.parse("2024-05-02T00:00:00Z"));
@@ -356,6 +356,10 @@ class SuiteIndexTest {
   private static JsonObject task(String id, String suite, String state, Instant createdAt) {
     JsonObject t = new JsonObject().put("_id", id).put("name", "probe").put("state", state)
         .put("createdAt", new JsonObject().put("$date", createdAt.toString()));
+    if (List.of("completed", "failed", "cancelled").contains(state)) {
+      // An end of its own, in an order other than creation's, often shared with others.
+      t.put("lastFinishedAt", new JsonObject().put("$date", CREATED.get(Math.floorMod(id.hashCode(), CREATED.size())).toString()));
+    }
     return suite == null ? t : t.put("suiteGuid", suite);
   }
 
@@ -397,6 +401,50 @@ class SuiteIndexTest {
     Set<String> unfinished = tasks.values().stream().filter(t -> live.contains(t.getString("state"))).map(t -> t.getString("_id")).collect(Collectors.toSet());
     JsonObject unfinishedQuery = new JsonObject().put("state", new JsonObject().put("$in", new JsonArray(live)));
     assertEquals(unfinished, Set.copyOf(ids(await(client.find(TASKS, unfinishedQuery)))), "unfinished");
+    // The ended walk: retention's read of what ended before a cutoff, and the cap's oldest end first.
+    for (Instant cutoff : CREATED) {
+      JsonObject before = new JsonObject().put("$lt", new JsonObject().put("$date", cutoff.toString()));
+      Set<String> model = tasks.values().stream().filter(t -> "completed".equals(t.getString("state")) && finished(t) instanceof Instant f
+          && f.isBefore(cutoff)).map(t -> t.getString("_id")).collect(Collectors.toSet());
+      assertEquals(model, Set.copyOf(ids(await(client.find(TASKS, new JsonObject().put("state", "completed").put("lastFinishedAt", before))))),
+          () -> "completed before " + cutoff);
+      assertEquals(model, Set.copyOf(ids(await(client.find(TASKS, new JsonObject().put("state", new JsonObject().put("$eq", "completed"))
+          .put("lastFinishedAt", before))))), () -> "completed before " + cutoff + ", scanned");
+    }
+    JsonObject ended = new JsonObject().put("state", new JsonObject().put("$in", new JsonArray().add("completed").add("failed")));
+    io.vertx.ext.mongo.FindOptions oldestEnd = new io.vertx.ext.mongo.FindOptions().setSort(new JsonObject().put("lastFinishedAt", 1));
+    io.vertx.ext.mongo.FindOptions oldestEndScanned = new io.vertx.ext.mongo.FindOptions().setSort(new JsonObject().put("lastFinishedAt", 1).put("_id", 1));
+    List<JsonObject> walked = await(client.findWithOptions(TASKS, ended, oldestEnd));
+    List<JsonObject> sorted = await(client.findWithOptions(TASKS, ended, oldestEndScanned));
+    assertEquals(Set.copyOf(ids(sorted)), Set.copyOf(ids(walked)), "the ended, oldest end first");
+    assertEquals(sorted.stream().map(SuiteIndexTest::finished).toList(), walked.stream().map(SuiteIndexTest::finished).toList(),
+        "in the order of their ends (ties in any order)");
+  }
+
+  @Test
+  void retentionsReadComesFromTheEndedWalk(Vertx vertx) throws Exception {
+    open(vertx);
+    for (int i = 0; i < 10; i++) {
+      insert(task("e" + i, null, "completed", CREATED.get(0)));
+    }
+    closeStore();
+    String hidden = "e3";
+    withFile(store -> {
+      MVMap<SuiteIndexKey, byte[]> index = store.openMap(StoreFileFormat.SUITES_PREFIX + FULL_NAME, StoreFileFormat.suiteIndexMap());
+      assertTrue(index.remove(new SuiteIndexKey(SuiteIndex.ENDED_WALK, finished(tasks.get(hidden)), hidden)) != null);
+    });
+    open(vertx);
+    JsonObject before = new JsonObject().put("$lt", new JsonObject().put("$date", "2030-01-01T00:00:00Z"));
+    List<String> walked = ids(await(client.find(TASKS, new JsonObject().put("state", "completed").put("lastFinishedAt", before))));
+    assertEquals(9, walked.size());
+    assertFalse(walked.contains(hidden));
+    assertEquals(10, ids(await(client.find(TASKS, new JsonObject().put("state", new JsonObject().put("$eq", "completed")).put("lastFinishedAt", before)))).size());
+    // Retention's removal by a batch of ids reads them from the _id index, and only those still ended go.
+    await(client.updateCollection(TASKS, new JsonObject().put("_id", "e5"), new JsonObject().put("$set", new JsonObject().put("state", "queued"))));
+    var removed = await(client.removeDocuments(TASKS, new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("e1").add("e5").add("nope")))
+        .put("state", new JsonObject().put("$in", new JsonArray().add("completed").add("failed").add("cancelled")))));
+    assertEquals(1, removed.getRemovedCount());
+    assertEquals(List.of("e5"), ids(await(client.find(TASKS, new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("e1").add("e5")))))));
   }
 
   private List<String> modelNewestFirst(String suite) {
@@ -427,6 +475,8 @@ class SuiteIndexTest {
       expectedKeys.add(new SuiteIndexKey(SuiteIndex.ALL, created(t), t.getString("_id")));
       if (state instanceof String st && !List.of("completed", "failed", "cancelled").contains(st)) {
         expectedKeys.add(new SuiteIndexKey(SuiteIndex.LIVE, created(t), t.getString("_id")));
+      } else if (state instanceof String) {
+        expectedKeys.add(new SuiteIndexKey(SuiteIndex.ENDED_WALK, finished(t), t.getString("_id")));
       }
     }
     withFile(store -> {
@@ -437,6 +487,11 @@ class SuiteIndexTest {
       assertEquals(expectedCounts, new HashMap<>(counts));
       assertEquals(SuiteIndex.VERSION, store.openMap(StoreFileFormat.COUNTERS_PREFIX + FULL_NAME).get(SuiteIndex.BUILT_KEY));
     });
+  }
+
+  private static Object finished(JsonObject t) {
+    JsonObject d = t.getJsonObject("lastFinishedAt");
+    return d == null ? Missing.getInstance() : Instant.parse(d.getString("$date"));
   }
 
   private static Object created(JsonObject t) {

@@ -183,7 +183,7 @@ final class LocalTaskStore implements TaskStore {
 
   @Override
   public Future<List<Task>> list(TaskQuery query) {
-    return findAll(TaskFilters.list(query), TaskFilters.NEWEST_FIRST, query.limit());
+    return findAll(TaskFilters.list(query, TaskFilters.NATIVE_DATES), TaskFilters.NEWEST_FIRST, query.limit());
   }
 
   @Override
@@ -230,7 +230,7 @@ final class LocalTaskStore implements TaskStore {
           return;
         }
         JsonObject cursor = ok(ar.result().get(0)).getJsonObject("cursor");
-        cursor.getJsonArray(batchKey).forEach(d -> tasks.add(TaskJson.fromDocument((JsonObject) d)));
+        tasks.addAll(io.tef.core.task.ForeignDocuments.tasks(cursor.getJsonArray(batchKey).stream().toList()));
         long id = cursor.getLong("id", 0L);
         if (id == 0) {
           done.complete(tasks);

@@ -43,6 +43,11 @@ final class MongoKeeperCheckpoints implements KeeperCheckpoints {
         .map(r -> stamped);
   }
 
+  @Override
+  public Future<List<KeeperCheckpoint>> all() {
+    return client.find(COLLECTION, new JsonObject()).map(docs -> docs.stream().map(MongoKeeperCheckpoints::fromDocument).toList());
+  }
+
   static JsonObject toDocument(KeeperCheckpoint c) {
     return new JsonObject()
         .put("_id", c.keeper())

@@ -40,6 +40,21 @@ public final class MongoStores {
     return new MongoStores(sharedClient(vertx, connectionString, database), LocalStores.find(vertx, connectionString), database);
   }
 
+  /**
+   * Loads and initializes the MongoDB driver's classes (settings, codecs, the client) on the
+   * calling thread. The first client a verticle makes in its start would otherwise do this on
+   * an event loop, blocking it for seconds on a loaded machine; a node calls this first.
+   */
+  public static void loadDriver() {
+    com.mongodb.MongoClientSettings.builder().applyConnectionString(new com.mongodb.ConnectionString("mongodb://127.0.0.1")).build();
+    try {
+      Class.forName("com.mongodb.reactivestreams.client.MongoClients", true, MongoStores.class.getClassLoader());
+      Class.forName("io.vertx.ext.mongo.impl.MongoClientImpl", true, MongoStores.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("the MongoDB client is not on the class path", e);
+    }
+  }
+
   /** One pool per store per Vert.x instance, whoever asks for it. */
   static MongoClient sharedClient(Vertx vertx, String connectionString, String database) {
     JsonObject cfg = new JsonObject()
@@ -67,6 +82,10 @@ public final class MongoStores {
 
   public KeeperCheckpoints keeperCheckpoints() {
     return new MongoKeeperCheckpoints(client);
+  }
+
+  public io.tef.core.store.FinishedTasks finishedTasks() {
+    return new MongoFinishedTasks(client);
   }
 
   public TaskDefinitionStore taskDefinitions() {

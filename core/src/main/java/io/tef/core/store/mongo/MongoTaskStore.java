@@ -41,6 +41,8 @@ public final class MongoTaskStore implements TaskStore {
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("state", 1).put("name", 1), new IndexOptions().name("state_name")),
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("suiteGuid", 1), new IndexOptions().name("suite")),
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("createdAt", -1), new IndexOptions().name("created")),
+        // retention: finished tasks by age
+        client.createIndexWithOptions(COLLECTION, new JsonObject().put("state", 1).put("lastFinishedAt", 1), new IndexOptions().name("state_finished")),
         // keepers catching up: finishedAfter
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("name", 1).put("state", 1).put("lastFinishedAt", 1),
             new IndexOptions().name("name_state_finished")),
@@ -91,8 +93,8 @@ public final class MongoTaskStore implements TaskStore {
   @Override
   public Future<List<Task>> list(TaskQuery q) {
     FindOptions options = new FindOptions().setLimit(q.limit()).setSort(TaskFilters.NEWEST_FIRST);
-    return client.findWithOptions(COLLECTION, TaskFilters.list(q), options)
-        .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
+    return client.findWithOptions(COLLECTION, TaskFilters.list(q, TaskFilters.WIRE_DATES), options)
+        .map(io.tef.core.task.ForeignDocuments::tasks);
   }
 
   @Override
@@ -105,13 +107,13 @@ public final class MongoTaskStore implements TaskStore {
   public Future<List<Task>> finishedAfter(List<String> taskTypes, ResultPosition after, int limit) {
     FindOptions options = new FindOptions().setLimit(limit).setSort(TaskFilters.FINISH_ORDER);
     return client.findWithOptions(COLLECTION, TaskFilters.finishedAfter(taskTypes, after, TaskFilters.WIRE_DATES), options)
-        .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
+        .map(io.tef.core.task.ForeignDocuments::tasks);
   }
 
   @Override
   public Future<List<Task>> unfinished() {
     return client.find(COLLECTION, TaskFilters.unfinished())
-        .map(docs -> docs.stream().map(TaskJson::fromDocument).toList());
+        .map(io.tef.core.task.ForeignDocuments::tasks);
   }
 
   @Override

@@ -43,8 +43,20 @@ final class TaskFilters {
         .add(new JsonObject().put("attempt", task.attempt()).put("state", NOT_ENDED)));
   }
 
-  static JsonObject list(TaskQuery q) {
+  static JsonObject list(TaskQuery q, Function<Instant, Object> dates) {
     JsonObject query = new JsonObject();
+    if (q.worker() != null) {
+      query.put("worker", q.worker());
+    }
+    if (q.guidContains() != null) {
+      query.put("_id", new JsonObject().put("$regex", literal(q.guidContains())));
+    }
+    if (q.before() != null) {
+      Object at = dates.apply(q.before().createdAt());
+      query.put("$or", new JsonArray()
+          .add(new JsonObject().put("createdAt", new JsonObject().put("$lt", at)))
+          .add(new JsonObject().put("createdAt", at).put("_id", new JsonObject().put("$gt", q.before().guid()))));
+    }
     if (q.state() != null) {
       query.put("state", q.state().wire());
     }
@@ -55,6 +67,18 @@ final class TaskFilters {
       query.put("suiteGuid", q.suiteGuid());
     }
     return query;
+  }
+
+  /** A pattern matching this text as typed: every character that means something to a regex escaped. */
+  static String literal(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (char c : text.toCharArray()) {
+      if ("\\^$.|?*+()[]{}/-".indexOf(c) >= 0) {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   static JsonObject finishedAfter(List<String> taskTypes, ResultPosition after, Function<Instant, Object> dates) {

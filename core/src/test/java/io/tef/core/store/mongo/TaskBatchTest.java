@@ -149,7 +149,7 @@ class TaskBatchTest {
    */
   @Test
   void groupCommitSharesRoundTripsAndAnswersOnlyStoredWrites(Vertx vertx) throws Exception {
-    GroupCommit grouped = onContext(vertx, () -> new GroupCommit(store, Vertx.currentContext()));
+    GroupCommit grouped = onContext(vertx, () -> new GroupCommit(store, Vertx.currentContext(), io.tef.core.metrics.NodeMetrics.off().store()));
     int n = 500;
     List<Future<InsertOutcome>> inserts = onContext(vertx, () -> {
       List<Future<InsertOutcome>> all = new ArrayList<>();
@@ -172,7 +172,7 @@ class TaskBatchTest {
   void writesOfOneTaskKeepTheirOrder(Vertx vertx) throws Exception {
     Task t = task("ordered");
     await(store.insert(t));
-    GroupCommit grouped = onContext(vertx, () -> new GroupCommit(store, Vertx.currentContext()));
+    GroupCommit grouped = onContext(vertx, () -> new GroupCommit(store, Vertx.currentContext(), io.tef.core.metrics.NodeMetrics.off().store()));
     Task dispatched = t.dispatched("w", t.createdAt(), "d1");
     Task working = dispatched.working(t.createdAt().plusMillis(1), "d1");
     Task done = working.completed("ok", t.createdAt().plusMillis(2), "w");
