@@ -78,6 +78,17 @@ final class RestDoor {
         outcome(r, true, false, e.fields().containsKey("unique")), e.taskData(), e.guid(), expect);
   }
 
+  /** The path as the router sees it: runs of slashes as one, dot segments resolved. */
+  static String routedPath(String path) {
+    String collapsed = path.replaceAll("/{2,}", "/");
+    try {
+      String normalized = new java.net.URI(null, null, collapsed, null).normalize().getRawPath();
+      return normalized == null ? collapsed : normalized.replace("%25", "%");
+    } catch (java.net.URISyntaxException e) {
+      return collapsed;
+    }
+  }
+
   static MultiMap headers(String... kv) {
     MultiMap m = MultiMap.caseInsensitiveMultiMap();
     for (int i = 0; i + 1 < kv.length; i += 2) {
@@ -165,7 +176,9 @@ final class RestDoor {
     String input = route.method() + " " + route.uri() + (route.extraHeader().isEmpty() ? "" : " [" + route.extraHeader() + "]")
         + (noBody ? "" : " " + Printable.bytes(route.body(), 300) + " [" + route.contentType() + "]");
     FuzzNode.Reply r = node.request(m, route.uri(), h, noBody ? null : Buffer.buffer(route.body()));
-    boolean submit = m == HttpMethod.POST && (path.equals("/api/tasks") || path.equals("/api/tasks/"));
+    // The server routes the path after normalizing it (//api//tasks, /api/./tasks, /api/x/../tasks are /api/tasks).
+    String routed = routedPath(path);
+    boolean submit = m == HttpMethod.POST && (routed.equals("/api/tasks") || routed.equals("/api/tasks/"));
     String sentData = null;
     String sentGuid = null;
     if (submit) {

@@ -18,7 +18,9 @@ enum Role {
   /** The Task Engine's ZeroMQ door: part of the gateway role, deployed only when zmq.port is set. */
   ZMQ("gateway", io.tef.zmq.ZmqGatewayVerticle::new, io.tef.zmq.ZmqGatewayVerticle.class, false),
   /** The AMQP door; deployed only when amqp.url is set. */
-  BRIDGE("bridge", AmqpBridgeVerticle::new, AmqpBridgeVerticle.class, false);
+  BRIDGE("bridge", AmqpBridgeVerticle::new, AmqpBridgeVerticle.class, false),
+  /** Qworker's manager: part of the dispatcher role, deployed only when qworker.enabled is set. */
+  QWORKER("dispatcher", io.tef.qworker.QworkerManagerVerticle::new, io.tef.qworker.QworkerManagerVerticle.class, false);
 
   final String configName;
   final Supplier<Deployable> verticle;

@@ -82,6 +82,9 @@ public final class TefNode implements AutoCloseable {
         if (role == Role.ZMQ && !effective.zmq().enabled()) {
           continue;
         }
+        if (role == Role.QWORKER && !effective.qworker().enabled()) {
+          continue;
+        }
         if (effective.node().roles().contains(role.configName)) {
           int instances = role == Role.DISPATCHER ? effective.dispatcher().instances() : 1;
           DeploymentOptions options = new DeploymentOptions().setConfig(verticleConfig).setInstances(instances);
@@ -154,7 +157,7 @@ public final class TefNode implements AutoCloseable {
     return new TefConfig(c.env(), c.node(), c.http(),
         new TefConfig.Mongo(cs, m.database(), m.embeddedBackend(), m.embeddedHost(), m.embeddedPort()),
         c.cluster(), c.dispatcher(), c.collective(), c.resources(), c.auth(), c.registry(), c.taskTypes(), c.amqp(), c.tasker(), c.limits(), c.eventbus(), c.zmq(),
-        c.metrics(), c.retention(), c.logging());
+        c.metrics(), c.retention(), c.logging(), c.qworker());
   }
 
   private static <T> T await(Future<T> f) throws Exception {

@@ -33,7 +33,7 @@ class ArchitectureTest {
 
   /** The verticle modules' packages: none may use another's classes. */
   private static final List<String> VERTICLES = List.of(
-      "io.tef.dispatcher", "io.tef.collective", "io.tef.registry", "io.tef.gateway", "io.tef.bridge", "io.tef.zmq");
+      "io.tef.dispatcher", "io.tef.collective", "io.tef.registry", "io.tef.gateway", "io.tef.bridge", "io.tef.zmq", "io.tef.qworker");
 
   private static final String[] STORE_CODE = {
       "io.tef.core..", "io.tef.store..", "com.mongodb..", "io.vertx.ext.mongo..", "de.bwaldvogel..", "org.h2.."};

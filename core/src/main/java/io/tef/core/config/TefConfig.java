@@ -24,7 +24,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
                         Dispatcher dispatcher, Collective collective, Map<String, Map<String, Object>> resources,
                         Auth auth, Registry registry, Map<String, Map<String, Object>> taskTypes, Amqp amqp,
                         Tasker tasker, Limits limits, EventBus eventbus, ZmqSettings zmq,
-                        MetricsSettings metrics, RetentionSettings retention, LoggingSettings logging) {
+                        MetricsSettings metrics, RetentionSettings retention, LoggingSettings logging,
+                        QworkerSettings qworker) {
 
   public static final Set<String> ROLES = Set.of("dispatcher", "collective", "registry", "gateway", "bridge");
 
@@ -313,6 +314,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     retention.validate();
     require(logging != null, "logging", "is missing");
     logging.validate();
+    require(qworker != null, "qworker", "is missing");
+    qworker.validate();
     return this;
   }
 

@@ -64,13 +64,23 @@ public final class MubsubChannel {
     return client.insert(name, new JsonObject().put("_id", newId()).put("event", event).put("message", message)).mapEmpty();
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
+
   /**
-   * An ObjectId, as mubsub's documents have: readers tail from the last {@code _id} with
-   * {@code $gt}, which matches only ids of the same type (a client that writes string ids by
-   * default, as the Vert.x client does, would be invisible to them).
+   * An ObjectId, as mubsub's documents have: readers tail from the last {@code _id} they read with
+   * {@code $gt}, which matches only ids of the same type (the Vert.x client writes string ids by
+   * default, which they would never see). ObjectIds of different processes in the same second are
+   * not in the order they were written (their middle bytes are random per process), so a reader
+   * whose last id came from another process in this second would miss a message with a smaller
+   * id. TEF's ids sort last in their second: the second, then five 0xFF bytes, then a counter.
    */
-  private static JsonObject newId() {
-    return new JsonObject().put("$oid", new org.bson.types.ObjectId().toHexString());
+  static JsonObject newId() {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12);
+    b.putInt((int) (System.currentTimeMillis() / 1000));
+    b.put(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+    int n = COUNTER.incrementAndGet() & 0xFFFFFF;
+    b.put((byte) (n >>> 16)).put((byte) (n >>> 8)).put((byte) n);
+    return new JsonObject().put("$oid", new org.bson.types.ObjectId(b.array()).toHexString());
   }
 
   /** An id as read back: the Vert.x client gives an ObjectId {@code _id} as its hex text. */
@@ -106,18 +116,66 @@ public final class MubsubChannel {
     if (closed) {
       return;
     }
-    JsonObject find = new JsonObject().put("find", name).put("filter", new JsonObject().put("_id", new JsonObject().put("$gt", after)))
-        .put("tailable", true).put("awaitData", true);
+    // Not {$gt: after}: another process's message of the same second may have a smaller id yet come
+    // later. From a second before, in the order written, skipping up to the last one read.
+    Skip skip = Skip.after(after);
+    JsonObject filter = skip == null ? new JsonObject().put("_id", new JsonObject().put("$gt", after))
+        : new JsonObject().put("_id", new JsonObject().put("$gte", skip.from()));
+    JsonObject find = new JsonObject().put("find", name).put("filter", filter).put("tailable", true).put("awaitData", true);
     client.runCommand("find", find)
-        .onSuccess(reply -> read(reply.getJsonObject("cursor"), "firstBatch", after, handler))
+        .onSuccess(reply -> read(reply.getJsonObject("cursor"), "firstBatch", after, skip, handler))
         .onFailure(err -> retry(after, handler, err));
   }
 
-  private void read(JsonObject cursor, String batch, Object after, BiConsumer<String, JsonObject> handler) {
+  /** What a reopened cursor skips: what comes before the last document read ({@code id}, of second {@code second}). */
+  private static final class Skip {
+    final String id;
+    final long second;
+    boolean done;
+
+    private Skip(String id, long second) {
+      this.id = id;
+      this.second = second;
+    }
+
+    static Skip after(Object after) {
+      if (after instanceof JsonObject o && o.getValue("$oid") instanceof String hex && org.bson.types.ObjectId.isValid(hex)) {
+        return new Skip(hex, new org.bson.types.ObjectId(hex).getTimestamp() & 0xFFFFFFFFL);
+      }
+      return null;
+    }
+
+    JsonObject from() {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12).putInt((int) (second - 1));
+      return new JsonObject().put("$oid", new org.bson.types.ObjectId(b.array()).toHexString());
+    }
+
+    /** True for a document read before; the last one read ends the skipping, as does one two seconds later (the last one was dropped). */
+    boolean skips(Object id) {
+      if (done) {
+        return false;
+      }
+      String hex = id instanceof JsonObject o ? o.getString("$oid") : String.valueOf(id);
+      if (hex.equals(this.id)) {
+        done = true;
+        return true;
+      }
+      if (org.bson.types.ObjectId.isValid(hex) && (new org.bson.types.ObjectId(hex).getTimestamp() & 0xFFFFFFFFL) > second + 1) {
+        done = true;
+        return false;
+      }
+      return true;
+    }
+  }
+
+  private void read(JsonObject cursor, String batch, Object after, Skip skip, BiConsumer<String, JsonObject> handler) {
     Object last = after;
     JsonArray documents = cursor.getJsonArray(batch);
     for (int i = 0; i < documents.size() && !closed; i++) {
       JsonObject d = documents.getJsonObject(i);
+      if (skip != null && skip.skips(asWritten(d.getValue("_id")))) {
+        continue;
+      }
       last = asWritten(d.getValue("_id"));
       if (d.getValue("event") instanceof String event) {
         try {
@@ -137,7 +195,7 @@ public final class MubsubChannel {
       return;
     }
     client.runCommand("getMore", new JsonObject().put("getMore", id).put("collection", name).put("maxTimeMS", WAIT_MS))
-        .onSuccess(reply -> read(reply.getJsonObject("cursor"), "nextBatch", from, handler))
+        .onSuccess(reply -> read(reply.getJsonObject("cursor"), "nextBatch", from, skip, handler))
         .onFailure(err -> retry(from, handler, err));
   }
 

@@ -77,6 +77,26 @@ class MubsubChannelTest {
   }
 
   @Test
+  void aMessageOfAnotherProcessWithASmallerIdInTheSameSecondIsHeard(Vertx vertx) throws Exception {
+    MubsubChannel subscriber = await(MubsubChannel.open(vertx, one, "same-second", 100_000));
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    await(subscriber.subscribe((event, message) -> heard.add(event)));
+    await(subscriber.publish("ours", new JsonObject())); // the newest id it has read: its second, then 0xFF bytes
+    assertEquals("ours", heard.poll(10, TimeUnit.SECONDS));
+    // Another process's ObjectId of that second: its random middle bytes sort lower, yet it comes later.
+    Object id = await(one.find("same-second", new JsonObject().put("event", "ours"))).get(0).getValue("_id");
+    String ours = id instanceof JsonObject o ? o.getString("$oid") : String.valueOf(id);
+    byte[] theirs = new org.bson.types.ObjectId(ours).toByteArray();
+    java.util.Arrays.fill(theirs, 4, 12, (byte) 0x01);
+    await(other.insert("same-second", new JsonObject().put("_id", new JsonObject().put("$oid", new org.bson.types.ObjectId(theirs).toHexString()))
+        .put("event", "theirs").put("message", new JsonObject())));
+    assertEquals("theirs", heard.poll(10, TimeUnit.SECONDS), "heard, though its id is smaller than the last one read");
+    await(subscriber.publish("next", new JsonObject()));
+    assertEquals("next", heard.poll(10, TimeUnit.SECONDS), "and nothing twice");
+    subscriber.close();
+  }
+
+  @Test
   void openingAnExistingChannelKeepsIt(Vertx vertx) throws Exception {
     MubsubChannel first = await(MubsubChannel.open(vertx, one, "kept", 100_000));
     await(first.publish("x", new JsonObject()));

@@ -43,6 +43,8 @@ final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--zmq-port", paramLabel = "PORT", description = "Serve Task Engine clients over ZeroMQ on this port (zmq.port; default off; 0 = any free port; the Task Engine used 9000).")
   Integer zmqPort;
+  @Option(names = "--qworker", description = "Be the manager of Qworker workers (qworker.enabled): they reach this node's store with --mongo mongodb://HOST:PORT/tef (serve it with --store-listen).")
+  Boolean qworker;
 
   @Option(names = "--http-host", paramLabel = "HOST", description = "Address the gateway listens on (http.host; default 127.0.0.1; another needs API keys or auth.open).")
   String httpHost;
@@ -152,6 +154,7 @@ final class NodeCommand implements Callable<Integer> {
     put(overrides, "http.host", httpHost);
     put(overrides, "eventbus.tcp_bridge.port", tcpBridgePort);
     put(overrides, "zmq.port", zmqPort);
+    put(overrides, "qworker.enabled", qworker);
     put(overrides, "node.roles", roles);
     put(overrides, "node.demo_workers", demoWorkers);
     put(overrides, "mongo.connection_string", storeUrl);

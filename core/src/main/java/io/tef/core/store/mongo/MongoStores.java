@@ -100,6 +100,16 @@ public final class MongoStores {
     return new MongoTaskerStore(client);
   }
 
+  /** The Qworker door's job collections, {@code <prefix><worker id>}. */
+  public io.tef.core.store.QworkerJobs qworkerJobs(String prefix) {
+    return new MongoQworkerJobs(client, prefix);
+  }
+
+  /** A mubsub channel on this store, its capped collection created when missing. */
+  public Future<io.tef.core.mubsub.MubsubChannel> mubsub(Vertx vertx, String name, long sizeBytes) {
+    return io.tef.core.mubsub.MubsubChannel.open(vertx, client, name, sizeBytes);
+  }
+
   public Future<Void> close() {
     return client.close();
   }
