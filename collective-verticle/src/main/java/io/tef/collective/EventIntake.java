@@ -56,7 +56,7 @@ final class EventIntake {
       return;
     }
     String queue = event.getString("work_queue");
-    liveness.register(r, queue != null ? WorkerEntry.Via.AMQP : WorkerEntry.Via.EVENT_BUS, queue, event.getString("watched_by"),
+    liveness.register(r, queue != null ? WorkerEntry.Via.AMQP : WorkerEntry.Via.registered(r), queue, event.getString("watched_by"),
         "worker_status".equals(event.getString("source")));
   }
 

@@ -49,7 +49,7 @@ final class Watchers {
   void onWatch(Message<Object> m) {
     try {
       WorkerRegistration r = WorkerRegistration.fromJson(Fields.object(Fields.object(m.body()).getValue("worker")));
-      liveness.register(r, WorkerEntry.Via.EVENT_BUS, null, known.self(), false);
+      liveness.register(r, WorkerEntry.Via.registered(r), null, known.self(), false);
       m.reply(new JsonObject().put("watched_by", known.self()));
     } catch (RuntimeException e) {
       Replies.fail(m, e);

@@ -21,7 +21,14 @@ final class WorkerEntry {
 
   /** How a worker reaches TEF: over the event bus, through the AMQP door, or only as a REST record. */
   enum Via {
-    EVENT_BUS, AMQP, REST;
+    EVENT_BUS, AMQP, REST,
+    /** A Qworker worker, on the event bus through the Qworker manager (its registration's group). */
+    QWORKER;
+
+    /** The door of a worker that registered on the event bus. */
+    static Via registered(io.tef.protocol.worker.WorkerRegistration r) {
+      return "qworker".equals(r.group()) ? QWORKER : EVENT_BUS;
+    }
 
     String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);

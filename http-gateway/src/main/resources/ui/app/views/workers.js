@@ -5,7 +5,7 @@ import { el, fill, link, row, table, time } from '../dom.js';
 import { subscribe } from '../live.js';
 import { act } from '../main.js';
 
-const DOORS = { event_bus: 'event bus', amqp: 'AMQP', rest: 'REST', wokmanager: 'REST (wokmanager)', zmq: 'ZeroMQ' };
+const DOORS = { event_bus: 'event bus', amqp: 'AMQP', rest: 'REST', wokmanager: 'REST (wokmanager)', zmq: 'ZeroMQ', qworker: 'Qworker (mubsub)' };
 
 export default async function workers(section) {
   const list = el('div', { id: 'worker-list', class: 'reserve' });

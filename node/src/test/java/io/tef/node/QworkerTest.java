@@ -91,6 +91,7 @@ class QworkerTest {
     w.await("started", WAIT, "started collection=qworker.qw-a ping=" + PING_MS + " tasks=qw-echo:Echo,qw-fail:Fail,qw-parent:Parent");
     JsonObject record = Polling.until("qw-a registered", WAIT, () -> http.get("/api/workers/qw-a"), r -> r.statusCode() == 200).bodyAsJsonObject();
     assertEquals("idle", record.getString("status"), record.encode());
+    assertEquals("qworker", record.getString("via"), record.encode());
 
     submit("qw-e1", "qw-echo", new JsonObject().put("x", 1));
     JsonObject done = awaitState("qw-e1", "completed", w);
