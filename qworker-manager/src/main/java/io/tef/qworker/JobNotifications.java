@@ -24,6 +24,8 @@ final class JobNotifications {
   private static final long TIMEOUT_MS = 10_000;
   /** An ending is offered for a minute while no dispatcher answers (its node restarting). */
   private static final int ENDING_TRIES = 60;
+  /** How long an ending waits for the notifications the worker published just before it. */
+  static final long REORDER_MS = 150;
 
   private final Vertx vertx;
   private final Roster roster;
@@ -55,13 +57,28 @@ final class JobNotifications {
       return;
     }
     TaskReport report = report(w, held, type, n);
-    if (report != null) {
-      boolean ending = report.kind() == TaskReport.Kind.COMPLETED || report.kind() == TaskReport.Kind.FAILED;
-      if (ending) {
-        dispatch.ended(w, held);
-      }
-      send(report, ending ? ENDING_TRIES : 1);
+    if (report == null) {
+      return;
     }
+    if (report.kind() != TaskReport.Kind.COMPLETED && report.kind() != TaskReport.Kind.FAILED) {
+      enqueue(w, report, 1);
+      return;
+    }
+    // mubsub's publishes from one worker may land out of order (its driver writes on several
+    // connections), and nothing numbers them: the ending waits a moment, so that a log line or
+    // progress published just before it is recorded first (after the ending it would be refused).
+    vertx.setTimer(REORDER_MS, id -> {
+      dispatch.ended(w, held);
+      enqueue(w, report, ENDING_TRIES);
+    });
+  }
+
+  private void enqueue(QworkerWorker w, TaskReport report, int tries) {
+    w.reports = w.reports.transform(ar -> {
+      io.vertx.core.Promise<Void> sent = io.vertx.core.Promise.promise();
+      send(report, tries, sent);
+      return sent.future();
+    });
   }
 
   private static TaskReport report(QworkerWorker w, QworkerWorker.Held h, String type, JsonObject n) {
@@ -105,11 +122,14 @@ final class JobNotifications {
     return t instanceof JsonObject d && d.getValue("$date") != null ? String.valueOf(d.getValue("$date")) : t == null ? java.time.Instant.now().toString() : String.valueOf(t);
   }
 
-  private void send(TaskReport r, int triesLeft) {
-    vertx.eventBus().request(Addresses.TASKS_REPORT, r.toJson(), new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).onFailure(err -> {
+  private void send(TaskReport r, int triesLeft, io.vertx.core.Promise<Void> sent) {
+    vertx.eventBus().request(Addresses.TASKS_REPORT, r.toJson(), new DeliveryOptions().setSendTimeout(TIMEOUT_MS)).onSuccess(reply -> sent.tryComplete()).onFailure(err -> {
       if (Replies.retryLater(err) && triesLeft > 1) {
-        vertx.setTimer(1000, id -> send(r, triesLeft - 1));
-      } else if (Replies.status(err) == 410) {
+        vertx.setTimer(1000, id -> send(r, triesLeft - 1, sent));
+        return;
+      }
+      sent.tryComplete();
+      if (Replies.status(err) == 410) {
         LOG.info("Qworker report {} on task {} attempt {} not recorded: {}", r.kind(), r.guid(), r.attempt(), err.getMessage());
       } else {
         LOG.warn("Qworker report {} on task {} attempt {} not recorded: {}", r.kind(), r.guid(), r.attempt(), err.getMessage());

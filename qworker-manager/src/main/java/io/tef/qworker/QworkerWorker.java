@@ -23,6 +23,8 @@ final class QworkerWorker {
   /** Registered with the registry and watched by a collective. */
   boolean registered;
   Held held;
+  /** Reports go one after another, as the worker notified them (a log line is recorded before the ending that follows it). */
+  io.vertx.core.Future<Void> reports = io.vertx.core.Future.succeededFuture();
 
   QworkerWorker(WorkerHello hello) {
     this.hello = hello;
