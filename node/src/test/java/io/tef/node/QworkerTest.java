@@ -157,6 +157,22 @@ class QworkerTest {
 
   @Test
   @Timeout(120)
+  void aCancelledTaskSendsJobCancelToItsWorker() throws Exception {
+    QworkerProcess w = worker("qw-c", "qw-slow", "qw-echo");
+    w.await("started", WAIT, "started");
+    submit("qw-c1", "qw-slow", new JsonObject().put("ms", 20_000).put("tag", "c"));
+    String job = w.await("the job", WAIT, l -> l.startsWith("job qw-slow") && l.contains("\"tag\":\"c\""));
+    String jobId = job.split(" ")[2];
+    assertEquals(200, http.delete("/api/tasks/qw-c1").statusCode());
+    w.await("job:cancel of its job", WAIT, "cancelled " + jobId);
+    assertEquals("cancelled", task("qw-c1").getString("state"));
+    // The worker is free again for the next task
+    submit("qw-c2", "qw-echo", new JsonObject().put("n", 2));
+    assertEquals("qw-c", awaitState("qw-c2", "completed", w).getString("worker"));
+  }
+
+  @Test
+  @Timeout(120)
   void aDuplicateIdOrAnUndefinedTaskIsTerminatedWithTheReason() throws Exception {
     QworkerProcess w = worker("qw-d", "qw-echo");
     w.await("started", WAIT, "started");
