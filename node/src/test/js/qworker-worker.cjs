@@ -37,6 +37,7 @@ client.on('error', (e) => say('mubsub error ' + (e && e.message)));
 channel.on('error', (e) => say('channel error ' + (e && e.message)));
 const startedAt = new Date();
 let agenda = null;
+let agendaReady = false;
 let pingTimer = null;
 let pingInterval = 5000;
 const running = {};
@@ -105,8 +106,9 @@ const loaded = {};
 
 const startAgenda = (options) => {
   if (agenda) {
+    // Started again (the manager came back): resume once its database is ready.
     say('started again');
-    agenda.start();
+    if (agendaReady) agenda.start();
     return;
   }
   pingInterval = options.pingInterval || pingInterval;
@@ -124,6 +126,7 @@ const startAgenda = (options) => {
   agenda.on('ready', () => {
     // lib/worker.js unlockTasks, then start
     agenda._collection.update({ name: { $in: taskIds }, lockedAt: { $exists: true } }, { $set: { lockedAt: null } }, { multi: true }, () => {
+      agendaReady = true;
       agenda.start();
       trigger('start');
       say('started collection=' + options.collection + ' ping=' + pingInterval + ' tasks=' + (options.tasks || []).map((t) => t.id + ':' + t.name).join(','));
@@ -142,12 +145,13 @@ channel.on('ready', () => {
   });
   channel.subscribe('manager:start', () => {
     if (!agenda) return trigger('initialize');
+    if (!agendaReady) return;
     channel.publish('define:tasks', taskIds.map((t) => definitions[t]).filter(Boolean));
     agenda.start();
     say('resumed');
   });
   channel.subscribe('manager:stop', () => {
-    if (standalone || !agenda) return;
+    if (standalone || !agenda || !agendaReady) return;
     agenda.stop(() => say('paused'));
   });
   channel.subscribe('job:cancel', (m) => {

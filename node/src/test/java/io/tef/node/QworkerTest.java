@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class QworkerTest {
 
-  private static final long PING_MS = 500;
+  /** Short, so that the tests are quick; long enough that a worker starting on a loaded machine pings in time. */
+  private static final long PING_MS = 1000;
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir

@@ -52,6 +52,7 @@ public final class QworkerManagerVerticle extends VerticleBase {
         switch (event) {
           case QworkerEvents.INITIALIZE -> roster.onInitialize(message);
           case QworkerEvents.PING -> roster.onPing(message);
+          case QworkerEvents.START -> roster.onStarted(message);
           case QworkerEvents.STOP, QworkerEvents.DISCONNECTED, QworkerEvents.TERMINATE -> roster.onGone(message, event);
           case QworkerEvents.NOTIFICATION -> notifications.onNotification(message);
           case QworkerEvents.DEFINE_TASKS -> metadata.onDefine(message);

@@ -82,6 +82,18 @@ final class Roster {
     }
   }
 
+  /**
+   * worker:start: it started its Agenda. A sign of life like a ping: its first ping comes a whole
+   * interval later, and connecting its Agenda may take a while on a loaded machine.
+   */
+  void onStarted(JsonObject m) {
+    WorkerHello hello = m.getValue("id") instanceof String && m.getValue("pid") instanceof Number ? hello(m, QworkerEvents.START) : null;
+    QworkerWorker w = hello == null ? null : byId.get(hello.id());
+    if (w != null && w.instance.equals(hello.instance()) && w.registered) {
+      heartbeat(w);
+    }
+  }
+
   /** worker:stop, worker:disconnected, worker:terminate: offline now (its task is queued again). */
   void onGone(JsonObject m, String event) {
     String id = m.getValue("id") instanceof String s ? s : null;
