@@ -242,20 +242,20 @@ final class FuzzNode implements AutoCloseable {
     }
   }
 
-  /** The ids of every task document in the store. */
+  /** The guids of every task document in the store. */
   Set<String> storedGuids() throws Exception {
     List<JsonObject> docs = TestNodes.await(store.findWithOptions("tasks", new JsonObject(),
-        new FindOptions().setFields(new JsonObject().put("_id", 1))));
+        new FindOptions().setFields(new JsonObject().put("_id", 1).put("guid", 1))));
     Set<String> out = new HashSet<>();
     for (JsonObject d : docs) {
-      out.add(String.valueOf(d.getValue("_id")));
+      out.add(io.tef.core.task.TaskIds.guidOf(d));
     }
     return out;
   }
 
   /** One task document as stored (the store's own shape), or null. */
   JsonObject storedDocument(String id) throws Exception {
-    return TestNodes.await(store.findOne("tasks", new JsonObject().put("_id", id), null));
+    return TestNodes.await(store.findOne("tasks", new JsonObject().put("_id", io.tef.core.task.TaskIds.documentId(id)), null));
   }
 
   /** kill -9 and a new node on a fresh data folder; the AMQP input queues are emptied first (a wedging message would come back). */

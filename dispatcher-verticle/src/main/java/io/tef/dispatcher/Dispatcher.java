@@ -196,6 +196,11 @@ final class Dispatcher {
     return intake.submit(envelope, forwarded, door);
   }
 
+  /** A job Agenda wrote into the tasks collection, as this envelope: taken in as a task if it is still waiting. */
+  Future<Boolean> takeIn(io.tef.core.store.ForeignJobs jobs, io.tef.core.store.ForeignJobs.Job job, JsonObject envelope) {
+    return intake.takeIn(jobs, job, envelope);
+  }
+
   /** Hands the gauges (queue, running, resources) to the node's metrics; on a timer. */
   void refreshMetrics() {
     metricsFeed.refresh();

@@ -75,6 +75,7 @@ public final class DispatcherVerticle extends VerticleBase {
         .compose(v -> learnLiveWorkers())
         .onSuccess(v -> dispatcher.announce())
         .onSuccess(v -> startRetention(config, metrics))
+        .onSuccess(v -> new AgendaTakeIn(vertx, stores.foreignJobs(), dispatcher).start(config.dispatcher().agendaTakeInMs()))
         .onSuccess(v -> {
           if (metrics.enabled()) {
             vertx.setPeriodic(config.metrics().refreshMs(), id -> dispatcher.refreshMetrics());

@@ -1,6 +1,7 @@
 package io.tef.dispatcher;
 
 import io.tef.core.metrics.TaskMetrics;
+import io.tef.core.store.ForeignJobs;
 import io.tef.core.store.InsertOutcome;
 import io.tef.core.store.LeaseStore;
 import io.tef.core.store.TaskStore;
@@ -89,6 +90,37 @@ final class Intake {
         return redefineStored(outcome.task(), e, envelope, forwarded);
       }
       return Future.succeededFuture(reply(outcome.task(), outcome.created()));
+    });
+  }
+
+  /**
+   * A job another program wrote into the tasks collection, read as this envelope (its guid the
+   * job's id): validated as a submission is, then its document rewritten as the task's, in place,
+   * only if it is still a job nobody locked; one that is not a valid task is set aside with the
+   * reason. Answers whether this dispatcher now holds it.
+   */
+  Future<Boolean> takeIn(ForeignJobs jobs, ForeignJobs.Job job, JsonObject envelope) {
+    if (ownership.lost()) {
+      return Future.succeededFuture(false);
+    }
+    TaskEnvelope e;
+    try {
+      e = TaskEnvelope.parse(envelope, defaults.forEnvelope(envelope), limits);
+    } catch (ValidationException bad) {
+      String reason = "not taken in as a TEF task: " + (bad.field() == null ? "" : bad.field() + ": ") + bad.getMessage();
+      LOG.warn("Agenda job {} ({}) {}", job.id(), envelope.getValue("task_type"), reason);
+      return jobs.refuse(job, reason).map(false);
+    }
+    Task task = Task.accepted(e, job.id(), live.now(), nodeName, instance);
+    return jobs.takeIn(job, task).map(taken -> {
+      if (taken && !live.contains(task.guid())) {
+        live.put(task);
+        live.enqueue(task);
+        metrics.submitted(task.taskType(), "agenda");
+        TaskLog.at(org.slf4j.event.Level.INFO, task, nodeName).addKeyValue("door", "agenda")
+            .log("Agenda job {} taken in as a task ({})", task.guid(), task.taskType());
+      }
+      return taken;
     });
   }
 

@@ -115,7 +115,7 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
 
   public record Dispatcher(int defaultPriority, int defaultTimeLimit, int defaultMaxAttempts,
                            long retryBackoffBaseMs, long retryBackoffCapMs, long dispatchTimeoutMs, String timezone,
-                           int instances, long leaseRenewMs, long leaseTtlMs, long startWriteDelayMs) {
+                           int instances, long leaseRenewMs, long leaseTtlMs, long startWriteDelayMs, long agendaTakeInMs) {
 
     public TaskDefaults taskDefaults() {
       return new TaskDefaults(defaultPriority, defaultTimeLimit, defaultMaxAttempts);
@@ -287,6 +287,8 @@ public record TefConfig(String env, Node node, Http http, Mongo mongo, Cluster c
     require(dispatcher.leaseRenewMs() >= 100, "dispatcher.lease_renew_ms", "must be at least 100, got " + dispatcher.leaseRenewMs());
     require(dispatcher.startWriteDelayMs() >= 0 && dispatcher.startWriteDelayMs() <= 1000, "dispatcher.start_write_delay_ms",
         "must be 0..1000, got " + dispatcher.startWriteDelayMs());
+    require(dispatcher.agendaTakeInMs() == 0 || dispatcher.agendaTakeInMs() >= 100, "dispatcher.agenda_take_in_ms",
+        "must be 0 (off) or at least 100, got " + dispatcher.agendaTakeInMs());
     require(dispatcher.leaseTtlMs() >= 3 * dispatcher.leaseRenewMs(), "dispatcher.lease_ttl_ms", "must be at least 3 x lease_renew_ms, got " + dispatcher.leaseTtlMs());
     if (dispatcher.timezone() != null && !dispatcher.timezone().isBlank()) {
       try {

@@ -24,9 +24,9 @@ public final class ForeignDocuments {
   private ForeignDocuments() {
   }
 
-  /** Whether TEF wrote this document: a string {@code _id}, a task type in {@code name} and a known state. */
+  /** Whether TEF wrote this document: a task type in {@code name} and a known state. */
   public static boolean isTask(JsonObject d) {
-    return d.getValue("_id") instanceof String && d.getValue("name") instanceof String
+    return d.getValue("name") instanceof String
         && d.getValue("state") instanceof String s && io.tef.protocol.task.TaskState.fromWire(s) != null;
   }
 
@@ -39,7 +39,7 @@ public final class ForeignDocuments {
       if (isTask(d)) {
         out.add(TaskJson.fromDocument(d));
       } else {
-        String id = String.valueOf(d.getValue("_id"));
+        String id = TaskIds.guidOf(d);
         if (NAMED.size() < MAX_NAMED && NAMED.add(id)) {
           LOG.warn("The tasks collection holds a document TEF did not write (_id {}); it is left out of task listings", id);
         }

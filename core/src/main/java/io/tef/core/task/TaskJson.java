@@ -37,7 +37,8 @@ public final class TaskJson {
   private static JsonObject document(Task t, java.util.function.Function<Instant, Object> dates) {
     java.util.function.Function<Instant, Object> date = i -> i == null ? null : dates.apply(i);
     JsonObject doc = new JsonObject()
-        .put("_id", t.guid())
+        .put("_id", TaskIds.documentId(t.guid()))
+        .put(TaskIds.GUID, t.guid())
         .put("type", t.repeat() != null ? "single" : "normal")
         .put("name", t.taskType())
         .put("priority", t.priority())
@@ -51,15 +52,16 @@ public final class TaskJson {
         .put("progress", t.progress())
         .put("failCount", t.failCount())
         .put("lostCount", t.lostCount() > 0 ? t.lostCount() : null)
-        .put("failReason", t.failReason())
+        .put("failReason", AgendaFields.failReason(t))
         .put("createdAt", date.apply(t.createdAt()))
-        .put("nextRunAt", t.state() == TaskState.QUEUED ? date.apply(t.runAt()) : null)
+        .put("nextRunAt", AgendaFields.waiting(t) ? date.apply(t.runAt()) : null)
         .put("runAt", date.apply(t.runAt()))
         .put("lockedAt", date.apply(t.lockedAt()))
         .put("lastRunAt", date.apply(t.startedAt()))
         .put("lastFinishedAt", date.apply(t.finishedAt()))
-        .put("failedAt", date.apply(t.failedAt()))
-        .put("disabled", false)
+        .put("failedAt", date.apply(AgendaFields.failedAt(t)))
+        .put("disabled", t.state() == TaskState.PAUSED)
+        .put(AgendaFields.BEFORE_CANCEL, AgendaFields.beforeCancel(t, date))
         .put("repeatInterval", t.repeat() == null ? null : t.repeat().every())
         .put("repeatTimezone", t.repeat() == null ? null : t.repeat().timezone())
         .put("owner", t.owner())
@@ -76,7 +78,7 @@ public final class TaskJson {
   public static Task fromDocument(JsonObject d) {
     TaskState state = TaskState.fromWire(d.getString("state"));
     if (state == null) {
-      throw new IllegalStateException("task " + d.getValue("_id") + " has unknown state " + d.getValue("state"));
+      throw new IllegalStateException("task " + TaskIds.guidOf(d) + " has unknown state " + d.getValue("state"));
     }
     List<String> resources = new ArrayList<>();
     JsonArray r = d.getJsonArray("resources");
@@ -84,13 +86,13 @@ public final class TaskJson {
       r.forEach(o -> resources.add(String.valueOf(o)));
     }
     return new Task(
-        d.getString("_id"), d.getString("name"), d.getInteger("priority", 1), resources,
+        TaskIds.guidOf(d), d.getString("name"), d.getInteger("priority", 1), resources,
         d.getInteger("timeLimit", 600), d.getInteger("maxAttempts", 3), StoredJson.get(d, "data"),
         d.getString("suiteGuid"), state, d.getInteger("attempt", 0), d.getString("worker"),
         d.getInteger("progress", 0), StoredJson.get(d, "result"), d.getInteger("failCount", 0), d.getInteger("lostCount", 0),
-        d.getString("failReason"), instant(d, "createdAt"), instant(d, "runAt"),
+        AgendaFields.failReason(state, d), instant(d, "createdAt"), instant(d, "runAt"),
         instant(d, "lockedAt"), instant(d, "lastRunAt"),
-        instant(d, "lastFinishedAt"), instant(d, "failedAt"),
+        instant(d, "lastFinishedAt"), instant(AgendaFields.failedAtSource(state, d), "failedAt"),
         d.getString("lastModifiedBy"), logs(d.getJsonArray("logs")),
         d.getString("repeatInterval") == null ? null : new Repeat(d.getString("repeatInterval"), d.getString("repeatTimezone")),
         d.getString("owner"), StoredJson.get(d, "extra") instanceof JsonObject extra ? extra : null, d.getString("attemptToken"));
@@ -149,7 +151,7 @@ public final class TaskJson {
   }
 
   /** The raw value: JsonObject.getValue would turn an {@link Instant} into text, to be parsed back here. */
-  private static Instant instant(JsonObject d, String key) {
+  static Instant instant(JsonObject d, String key) {
     return instant(d.getMap().get(key));
   }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class TaskTest {
@@ -48,11 +49,32 @@ class TaskTest {
     Task t = accepted().dispatched("w", T0, "n").working(T0.plusSeconds(1), "w").completed(new JsonObject().put("ok", 1), T0.plusSeconds(2), "w");
     JsonObject doc = TaskJson.toDocument(t);
     assertEquals("echo", doc.getString("name"));
-    assertEquals("g", doc.getString("_id"));
+    assertEquals("g", doc.getString("guid"));
+    assertEquals(TaskIds.hex("g"), doc.getJsonObject("_id").getString("$oid"), "an ObjectId derived from the guid");
     assertEquals(T0.plusSeconds(1).toString(), doc.getJsonObject("lastRunAt").getString("$date"));
     assertEquals(T0.plusSeconds(2).toString(), doc.getJsonObject("lastFinishedAt").getString("$date"));
     assertNull(doc.getValue("lockedAt"));
     assertEquals(t, TaskJson.fromDocument(doc));
+  }
+
+  @Test
+  void agendaReadsEachStateAsTefMeansIt() {
+    Instant retryAt = T0.plusSeconds(30);
+    Task failedOnce = accepted().dispatched("w", T0, "n").attemptFailed("boom", T0.plusSeconds(1), retryAt, "w");
+    JsonObject queued = TaskJson.toDocument(failedOnce);
+    assertEquals(retryAt.toString(), queued.getJsonObject("nextRunAt").getString("$date"), "queued: a next run");
+    assertEquals(false, queued.getBoolean("disabled"));
+    JsonObject paused = TaskJson.toDocument(failedOnce.paused("n"));
+    assertEquals(true, paused.getBoolean("disabled"), "paused: disabled, as Agenda pauses a job");
+    assertNotNull(paused.getValue("nextRunAt"));
+    Task cancelled = failedOnce.cancelled(T0.plusSeconds(5), "client");
+    JsonObject doc = TaskJson.toDocument(cancelled);
+    assertEquals(T0.plusSeconds(5).toString(), doc.getJsonObject("failedAt").getString("$date"), "cancelled reads as failed at its end");
+    assertEquals("cancelled (boom)", doc.getString("failReason"));
+    assertNull(doc.getValue("nextRunAt"));
+    Task back = TaskJson.fromDocument(doc);
+    assertEquals(cancelled, back, "the earlier failure's time and reason read back as they were");
+    assertEquals("boom", back.failReason());
   }
 
   @Test

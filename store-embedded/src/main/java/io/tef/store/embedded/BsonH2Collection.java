@@ -165,6 +165,7 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
    * listed: that suite's. Any other query sorted newest first (a listing): every document's, in
    * that order, matched as they come, so a limit ends the walk. Unsorted, asking only for states a
    * task has not ended in (the dispatcher's read of its unfinished tasks): the unfinished ones'.
+   * Unsorted, asking for {@code state: null} (the take-in of jobs another program wrote): those without a state.
    * Each document read is matched against the whole query, so these need only hold every match.
    */
   private Iterator<Object> suitePositions(Document query, Document orderBy) {
@@ -174,6 +175,9 @@ final class BsonH2Collection extends AbstractSynchronizedMongoCollection<Object>
     boolean unsorted = orderBy == null || orderBy.isEmpty();
     if (query.get(SuiteIndex.SUITE) instanceof String suite) {
       return unsorted ? suites.positions(suite) : isNewestFirst(orderBy) ? suites.newestFirst(suite) : null;
+    }
+    if (unsorted && query.containsKey(SuiteIndex.STATE) && query.get(SuiteIndex.STATE) == null) {
+      return suites.positions(SuiteIndex.STATELESS);
     }
     if (onlyEnded(query.get(SuiteIndex.STATE))) {
       if (unsorted) {

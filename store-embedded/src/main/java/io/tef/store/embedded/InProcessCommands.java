@@ -88,6 +88,9 @@ final class InProcessCommands implements AutoCloseable {
   /** A deep copy, its maps as the server's documents (in) or as plain maps (out). */
   private static Object copy(Object v, boolean toServer) {
     if (v instanceof Map<?, ?> m) {
+      if (toServer && m.size() == 1 && m.get("$oid") instanceof String hex) {
+        return new ObjectId(hex); // as a client's driver sends {"$oid": hex}: an ObjectId
+      }
       Map<String, Object> out = toServer ? new Document() : new LinkedHashMap<>(Math.max(4, m.size() * 2));
       m.forEach((k, x) -> out.put((String) k, copy(x, toServer)));
       return out;

@@ -38,7 +38,7 @@ final class SuiteIndex {
   static final String FINISHED = "lastFinishedAt";
   /** In the collection's counters: the layout of these maps once built for all its documents. */
   static final String BUILT_KEY = "suiteIndex";
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   /**
    * Two more walks kept in the same map under names no suite can have (a document whose suite
    * starts with {@code \u0000} is irregular): every document, for a listing newest first, and the
@@ -52,6 +52,12 @@ final class SuiteIndex {
    * a read of the ended sorted by end time alone (the cap's oldest) walks them in that order.
    */
   static final String ENDED_WALK = "\u0000ended";
+  /**
+   * A fourth walk: the documents with no state (no {@code state}, or one that is not text): jobs
+   * another program (Agenda) wrote into the collection, for the dispatcher's take-in of them, which
+   * asks for {@code {state: null}} every second and must not read every task to find none.
+   */
+  static final String STATELESS = "\u0000stateless";
   /** The states a task ends in (protocol's TaskState), the ones {@link #LIVE} leaves out. */
   static final java.util.Set<String> ENDED = java.util.Set.of("completed", "failed", "cancelled");
   private static final String IRREGULAR_KEY = "suiteIndexIrregular";
@@ -159,7 +165,7 @@ final class SuiteIndex {
     return irregular() == 0;
   }
 
-  /** Positions of a suite's documents (or of {@link #ALL}, {@link #LIVE}), in no particular order. */
+  /** Positions of a suite's documents (or of {@link #ALL}, {@link #LIVE}, {@link #STATELESS}), in no particular order. */
   Iterator<Object> positions(String suite) {
     return positions(entries.cursor(SuiteIndexKey.first(suite), SuiteIndexKey.last(suite), false));
   }
@@ -292,9 +298,11 @@ final class SuiteIndex {
       out.add(new Entry(new SuiteIndexKey(s, created, at), st, true));
     }
     out.add(new Entry(new SuiteIndexKey(ALL, created, at), st, false));
-    if (st != null && !ENDED.contains(st)) {
+    if (st == null) {
+      out.add(new Entry(new SuiteIndexKey(STATELESS, created, at), null, false));
+    } else if (!ENDED.contains(st)) {
       out.add(new Entry(new SuiteIndexKey(LIVE, created, at), st, false));
-    } else if (st != null) {
+    } else {
       out.add(new Entry(new SuiteIndexKey(ENDED_WALK, finished, at), st, false));
     }
     return out;

@@ -447,6 +447,33 @@ class SuiteIndexTest {
     assertEquals(List.of("e5"), ids(await(client.find(TASKS, new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("e1").add("e5")))))));
   }
 
+  @Test
+  void theTakeInsReadComesFromTheStatelessWalk(Vertx vertx) throws Exception {
+    open(vertx);
+    for (int i = 0; i < 10; i++) {
+      insert(task("t" + i, null, i % 2 == 0 ? "queued" : "completed", CREATED.get(0)));
+    }
+    for (int i = 0; i < 3; i++) {
+      JsonObject job = task("j" + i, null, "queued", CREATED.get(1));
+      job.remove("state"); // a job Agenda wrote: no state at all
+      insert(job);
+    }
+    closeStore();
+    withFile(store -> {
+      MVMap<SuiteIndexKey, byte[]> index = store.openMap(StoreFileFormat.SUITES_PREFIX + FULL_NAME, StoreFileFormat.suiteIndexMap());
+      assertTrue(index.remove(new SuiteIndexKey(SuiteIndex.STATELESS, CREATED.get(1), "j1")) != null);
+    });
+    open(vertx);
+    JsonObject stateless = new JsonObject().putNull("state");
+    assertEquals(List.of("j0", "j2"), ids(await(client.find(TASKS, stateless))).stream().sorted().toList(), "from the walk (j1 hidden)");
+    assertEquals(3, ids(await(client.find(TASKS, new JsonObject().put("state", new JsonObject().putNull("$eq"))))).size(), "the server's way");
+    // Each document read is matched against the whole query.
+    assertEquals(List.of("j2"), ids(await(client.find(TASKS, stateless.copy().put("_id", "j2")))));
+    // A job taken in (given a state) leaves the walk.
+    await(client.updateCollection(TASKS, new JsonObject().put("_id", "j0"), new JsonObject().put("$set", new JsonObject().put("state", "queued"))));
+    assertEquals(List.of("j2"), ids(await(client.find(TASKS, stateless))));
+  }
+
   private List<String> modelNewestFirst(String suite) {
     return tasks.values().stream().filter(t -> suite.equals(t.getValue("suiteGuid")))
         .sorted(Comparator.comparing((JsonObject t) -> (Instant) created(t)).reversed().thenComparing(t -> t.getString("_id")))

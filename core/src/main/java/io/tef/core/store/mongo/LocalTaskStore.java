@@ -64,7 +64,8 @@ final class LocalTaskStore implements TaskStore {
 
   @Override
   public Future<Task> find(String guid) {
-    return findAll(new JsonObject().put("_id", guid), null, 1).map(found -> found.isEmpty() ? null : found.get(0));
+    return findAll(new JsonObject().put("_id", io.tef.core.task.TaskIds.documentId(guid)), null, 1)
+        .map(found -> found.isEmpty() ? null : io.tef.core.task.TaskIds.same(guid, found.get(0)));
   }
 
   @Override

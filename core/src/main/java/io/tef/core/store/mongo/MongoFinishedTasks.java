@@ -2,6 +2,7 @@ package io.tef.core.store.mongo;
 
 import io.tef.core.store.FinishedTasks;
 import io.tef.protocol.task.TaskState;
+import io.tef.core.task.TaskIds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,11 +15,11 @@ import java.util.List;
 
 /**
  * {@link FinishedTasks} over the wire client: retention is off the dispatch path, so it takes no
- * share of the in-process store path. Reads fetch {@code _id} alone.
+ * share of the in-process store path. Reads fetch the ids alone.
  */
 final class MongoFinishedTasks implements FinishedTasks {
 
-  private static final JsonObject ID_ONLY = new JsonObject().put("_id", 1);
+  private static final JsonObject ID_ONLY = new JsonObject().put("_id", 1).put(TaskIds.GUID, 1);
   private static final JsonArray FINISHED = new JsonArray(Arrays.stream(TaskState.values()).filter(TaskState::terminal).map(TaskState::wire).toList());
 
   private final MongoClient client;
@@ -46,10 +47,10 @@ final class MongoFinishedTasks implements FinishedTasks {
 
   @Override
   public Future<List<Ended>> oldest(int limit) {
-    FindOptions options = new FindOptions().setFields(new JsonObject().put("_id", 1).put("name", 1).put("lastFinishedAt", 1))
+    FindOptions options = new FindOptions().setFields(new JsonObject().put("_id", 1).put(TaskIds.GUID, 1).put("name", 1).put("lastFinishedAt", 1))
         .setLimit(limit).setSort(new JsonObject().put("lastFinishedAt", 1));
     return client.findWithOptions(MongoTaskStore.COLLECTION, new JsonObject().put("state", new JsonObject().put("$in", FINISHED)), options)
-        .map(docs -> docs.stream().map(d -> new Ended(String.valueOf(d.getValue("_id")), d.getString("name"), date(d.getValue("lastFinishedAt")))).toList());
+        .map(docs -> docs.stream().map(d -> new Ended(TaskIds.guidOf(d), d.getString("name"), date(d.getValue("lastFinishedAt")))).toList());
   }
 
   private static Instant date(Object v) {
@@ -62,7 +63,9 @@ final class MongoFinishedTasks implements FinishedTasks {
     if (guids.isEmpty()) {
       return Future.succeededFuture(0L);
     }
-    JsonObject filter = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(guids))))
+    JsonArray ids = new JsonArray();
+    guids.forEach(guid -> ids.add(TaskIds.documentId(guid)));
+    JsonObject filter = new JsonObject().put("_id", new JsonObject().put("$in", ids))
         .put("state", new JsonObject().put("$in", FINISHED));
     return client.removeDocuments(MongoTaskStore.COLLECTION, filter).map(r -> r == null ? 0L : r.getRemovedCount());
   }
@@ -71,6 +74,6 @@ final class MongoFinishedTasks implements FinishedTasks {
   private Future<List<String>> ids(JsonObject filter, int limit) {
     FindOptions options = new FindOptions().setFields(ID_ONLY).setLimit(limit);
     return client.findWithOptions(MongoTaskStore.COLLECTION, filter, options)
-        .map(docs -> docs.stream().map(d -> String.valueOf(d.getValue("_id"))).toList());
+        .map(docs -> docs.stream().map(TaskIds::guidOf).toList());
   }
 }

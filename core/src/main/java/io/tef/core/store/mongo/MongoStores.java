@@ -84,6 +84,10 @@ public final class MongoStores {
     return new MongoKeeperCheckpoints(client);
   }
 
+  public io.tef.core.store.ForeignJobs foreignJobs() {
+    return new MongoForeignJobs(client);
+  }
+
   public io.tef.core.store.FinishedTasks finishedTasks() {
     return new MongoFinishedTasks(client);
   }

@@ -113,14 +113,14 @@ final class MongoTaskBatch {
   /** Fewer replaces matched than were sent: the stored documents say which landed. */
   private void readBack(List<Integer> unsure) {
     JsonArray ids = new JsonArray();
-    unsure.forEach(i -> ids.add(writes.get(i).task().guid()));
+    unsure.forEach(i -> ids.add(io.tef.core.task.TaskIds.documentId(writes.get(i).task().guid())));
     client.find(MongoTaskStore.COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in", ids))).onComplete(ar -> {
       if (ar.failed()) {
         unsure.forEach(i -> writes.get(i).fail(ar.cause()));
         return;
       }
       Map<String, JsonObject> stored = new HashMap<>();
-      ar.result().forEach(doc -> stored.put(doc.getString("_id"), doc));
+      ar.result().forEach(doc -> stored.put(io.tef.core.task.TaskIds.guidOf(doc), doc));
       for (int i : unsure) {
         TaskWrite.Save save = (TaskWrite.Save) writes.get(i);
         JsonObject doc = stored.get(save.task().guid());

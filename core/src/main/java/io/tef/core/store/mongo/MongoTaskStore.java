@@ -7,6 +7,7 @@ import io.tef.core.store.TaskWrite;
 
 import io.tef.protocol.task.ResultPosition;
 import io.tef.core.task.Task;
+import io.tef.core.task.TaskIds;
 import io.tef.core.task.TaskJson;
 import io.tef.core.task.TaskQuery;
 import io.vertx.core.Future;
@@ -37,7 +38,7 @@ public final class MongoTaskStore implements TaskStore {
   @Override
   public Future<Void> start() {
     // Real MongoDB uses these; the embedded store answers {_id} and suiteGuid (its own suite index) from indexes either way.
-    return Future.all(List.of(
+    return new TaskIdMigration(client).run().compose(v -> Future.all(List.of(
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("state", 1).put("name", 1), new IndexOptions().name("state_name")),
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("suiteGuid", 1), new IndexOptions().name("suite")),
         client.createIndexWithOptions(COLLECTION, new JsonObject().put("createdAt", -1), new IndexOptions().name("created")),
@@ -49,7 +50,8 @@ public final class MongoTaskStore implements TaskStore {
         client.createIndexWithOptions(COLLECTION, new JsonObject()
             .put("name", 1).put("nextRunAt", 1).put("priority", -1).put("lockedAt", 1).put("disabled", 1),
             new IndexOptions().name("findAndLockNextJobIndex"))
-    )).mapEmpty();
+        // no index on guid: a guid's document is read by its derived _id, which is unique already
+    ))).mapEmpty();
   }
 
   @Override
@@ -63,8 +65,8 @@ public final class MongoTaskStore implements TaskStore {
 
   @Override
   public Future<Task> find(String guid) {
-    return client.findOne(COLLECTION, new JsonObject().put("_id", guid), null)
-        .map(doc -> doc == null ? null : TaskJson.fromDocument(doc));
+    return client.findOne(COLLECTION, new JsonObject().put("_id", TaskIds.documentId(guid)), null)
+        .map(doc -> TaskIds.stored(guid, doc));
   }
 
   /**

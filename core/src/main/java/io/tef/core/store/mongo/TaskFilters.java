@@ -1,6 +1,7 @@
 package io.tef.core.store.mongo;
 
 import io.tef.core.task.Task;
+import io.tef.core.task.TaskIds;
 import io.tef.core.task.TaskQuery;
 import io.tef.protocol.task.ResultPosition;
 import io.tef.protocol.task.TaskState;
@@ -27,14 +28,14 @@ final class TaskFilters {
   /** Read only: every fenced write shares it (one per save would be built on the dispatch path). */
   private static final JsonObject NOT_ENDED = new JsonObject().put("$nin", states(true));
 
-  /** Newest first; the guid breaks ties so pages are stable. */
+  /** Newest first; the document id (derived from the guid) breaks ties so pages are stable. */
   static final JsonObject NEWEST_FIRST = new JsonObject().put("createdAt", -1).put("_id", 1);
-  /** The keeper's order: finish time, then guid. */
+  /** The keeper's order: finish time, then document id. */
   static final JsonObject FINISH_ORDER = new JsonObject().put("lastFinishedAt", 1).put("_id", 1);
 
   /** {@code _id} and: a lower stored attempt, or the same one not ended (any ended one, for a queued write). */
   static JsonObject fence(Task task) {
-    JsonObject filter = new JsonObject().put("_id", task.guid());
+    JsonObject filter = new JsonObject().put("_id", TaskIds.documentId(task.guid()));
     if (task.state() == TaskState.QUEUED) {
       return filter.put("attempt", new JsonObject().put("$lte", task.attempt()));
     }
@@ -49,13 +50,13 @@ final class TaskFilters {
       query.put("worker", q.worker());
     }
     if (q.guidContains() != null) {
-      query.put("_id", new JsonObject().put("$regex", literal(q.guidContains())));
+      query.put(TaskIds.GUID, new JsonObject().put("$regex", literal(q.guidContains())));
     }
     if (q.before() != null) {
       Object at = dates.apply(q.before().createdAt());
       query.put("$or", new JsonArray()
           .add(new JsonObject().put("createdAt", new JsonObject().put("$lt", at)))
-          .add(new JsonObject().put("createdAt", at).put("_id", new JsonObject().put("$gt", q.before().guid()))));
+          .add(new JsonObject().put("createdAt", at).put("_id", new JsonObject().put("$gt", TaskIds.documentId(q.before().guid())))));
     }
     if (q.state() != null) {
       query.put("state", q.state().wire());
@@ -89,7 +90,7 @@ final class TaskFilters {
       Object at = dates.apply(after.finishedAt());
       query.put("$or", new JsonArray()
           .add(new JsonObject().put("lastFinishedAt", new JsonObject().put("$gt", at)))
-          .add(new JsonObject().put("lastFinishedAt", at).put("_id", new JsonObject().put("$gt", after.guid()))));
+          .add(new JsonObject().put("lastFinishedAt", at).put("_id", new JsonObject().put("$gt", TaskIds.documentId(after.guid())))));
     }
     return query;
   }
