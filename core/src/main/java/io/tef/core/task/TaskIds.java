@@ -10,9 +10,14 @@ import java.util.HexFormat;
 /**
  * A task's document id: an ObjectId, as Agenda and Agendash expect one, derived from the guid so
  * that a read by guid stays a read by {@code _id} (the one index every store has). A guid that is
- * already 24 lowercase hex digits (an Agenda job's id, taken in as a task) is its own ObjectId;
- * any other guid's is the first 12 bytes of its SHA-256. The guid itself is kept in the
- * document's {@code guid} field, so the mapping is never reversed.
+ * already 24 lowercase hex digits (an Agenda job's id, taken in as a task) is its own ObjectId. A
+ * guid that ends in digits ({@code order-1041}) is a stem and a number: the first 7 bytes of the
+ * stem's SHA-256 (with the count of digits), then the number (its last 12 digits at most) in 5
+ * bytes, so guids numbered in sequence get ids in sequence and their documents stay together in
+ * the store's tree, as their text did (a hash alone scatters them: each write of a batch then
+ * dirties a page of its own, which cost the deployed bench about a fifth more CPU per task). Any
+ * other guid's id is the first 12 bytes of its SHA-256. The guid itself is kept in the document's
+ * {@code guid} field, so the mapping is never reversed.
  */
 public final class TaskIds {
 
@@ -20,6 +25,17 @@ public final class TaskIds {
   public static final String GUID = "guid";
 
   private static final HexFormat HEX = HexFormat.of();
+  /** Of a guid ending in digits: its stem's hash in 7 bytes, its number (at most 12 digits) in 5. */
+  private static final int STEM_BYTES = 7;
+  private static final int NUMBER_DIGITS = 12;
+  /** One digest per thread: every task write derives an id, and looking the algorithm up each time costs more than the hash. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  });
 
   private TaskIds() {
   }
@@ -29,12 +45,20 @@ public final class TaskIds {
     if (isObjectIdHex(guid)) {
       return guid;
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(guid.getBytes(StandardCharsets.UTF_8));
-      return HEX.formatHex(digest, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    int digits = 0;
+    while (digits < NUMBER_DIGITS && digits < guid.length() && Character.isDigit(guid.charAt(guid.length() - 1 - digits))
+        && guid.charAt(guid.length() - 1 - digits) < 128) {
+      digits++;
     }
+    MessageDigest sha = SHA_256.get();
+    if (digits == 0) {
+      return HEX.formatHex(sha.digest(guid.getBytes(StandardCharsets.UTF_8)), 0, 12);
+    }
+    // A stem and a number: the stem's hash (with the number's length, so "a-01" is not "a-1"), then the number.
+    String stem = guid.substring(0, guid.length() - digits);
+    byte[] head = sha.digest((stem + '\u0000' + digits).getBytes(StandardCharsets.UTF_8));
+    long number = Long.parseLong(guid, guid.length() - digits, guid.length(), 10);
+    return HEX.formatHex(head, 0, STEM_BYTES) + String.format("%010x", number);
   }
 
   /** The {@code _id} of this guid's document, as the MongoDB clients write an ObjectId in JSON. */

@@ -13,11 +13,32 @@ class TaskIdsTest {
   @Test
   void anAgendaJobsIdIsItsOwnObjectIdAndAnyOtherGuidHashes() {
     assertEquals("6750a1b2c3d4e5f601234567", TaskIds.hex("6750a1b2c3d4e5f601234567"));
-    // SHA-256("order-42"), its first 12 bytes
-    assertEquals("3bf8b157c4238eefe5ae4a66", TaskIds.hex("order-42"));
+    // SHA-256("order"), its first 12 bytes: no number at the end
+    assertEquals(SHA_ORDER, TaskIds.hex("order"));
     assertNotEquals("6750A1B2C3D4E5F601234567", TaskIds.hex("6750A1B2C3D4E5F601234567"), "upper case is not an ObjectId's text");
     assertTrue(TaskIds.hex("6750A1B2C3D4E5F601234567").matches("[0-9a-f]{24}"));
     assertEquals(new JsonObject().put("$oid", TaskIds.hex("g")), TaskIds.documentId("g"));
+  }
+
+  /** The first 12 bytes of SHA-256("order"). */
+  private static final String SHA_ORDER = "3eeb7e96e59ce40f9cb1a089";
+
+  @Test
+  void guidsNumberedInSequenceGetIdsInSequence() {
+    String a = TaskIds.hex("order-41");
+    String b = TaskIds.hex("order-42");
+    String c = TaskIds.hex("order-43");
+    assertEquals(a.substring(0, 14), b.substring(0, 14), "one stem, one head");
+    assertTrue(a.compareTo(b) < 0 && b.compareTo(c) < 0, a + " " + b + " " + c);
+    assertEquals("000000002a", b.substring(14), "the number in the last 5 bytes");
+    assertNotEquals(TaskIds.hex("order-1"), TaskIds.hex("order-01"), "leading zeros make another guid");
+    assertNotEquals(TaskIds.hex("order-1"), TaskIds.hex("order1"), "and so does another stem");
+    // More than 12 digits: the first ones belong to the stem, and neighbours stay neighbours.
+    String t1 = TaskIds.hex("job-1733212345678");
+    String t2 = TaskIds.hex("job-1733212345679");
+    assertEquals(t1.substring(0, 14), t2.substring(0, 14));
+    assertTrue(t1.compareTo(t2) < 0);
+    assertTrue(TaskIds.hex("m-999999999999").matches("[0-9a-f]{24}"), "12 nines fit in 5 bytes");
   }
 
   @Test

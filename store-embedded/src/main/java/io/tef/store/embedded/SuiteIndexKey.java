@@ -35,6 +35,9 @@ record SuiteIndexKey(String suite, Object createdAt, Object position) {
     if (a.position instanceof String x && b.position instanceof String y) {
       return y.compareTo(x); // what the server's comparator does for two strings, without its type ranking
     }
+    if (a.position instanceof de.bwaldvogel.mongo.bson.ObjectId x && b.position instanceof de.bwaldvogel.mongo.bson.ObjectId y) {
+      return y.compareTo(x); // the same for two ObjectIds (task ids)
+    }
     c = ValueComparator.asc().compare(b.position, a.position);
     return c != 0 ? c : BsonValues.compare(b.position, a.position);
   }
