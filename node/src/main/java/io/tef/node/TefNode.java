@@ -73,6 +73,11 @@ public final class TefNode implements AutoCloseable {
         LocalStores.register(vertx, embedded.connectionString(), embedded::run);
       }
       io.tef.core.store.mongo.MongoStores.loadDriver();
+      if (effective.node().roles().contains(Role.DISPATCHER.configName)) {
+        // A store an earlier TEF wrote gets its ids rewritten first: no time limit, a million tasks take a while.
+        io.tef.core.store.mongo.MongoTaskStore.migrateIds(vertx, effective.mongo().connectionString(), effective.mongo().database())
+            .toCompletionStage().toCompletableFuture().get();
+      }
       JsonObject verticleConfig = ConfigLoader.toJson(effective);
       for (Role role : Role.values()) {
         if (role == Role.BRIDGE && !effective.amqp().enabled()) {

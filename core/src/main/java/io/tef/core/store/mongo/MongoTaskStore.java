@@ -35,6 +35,15 @@ public final class MongoTaskStore implements TaskStore {
     return new MongoTaskStore(MongoStores.sharedClient(vertx, connectionString, database));
   }
 
+  /**
+   * Rewrites a store written when task ids were the guid text, once (see {@link TaskIdMigration});
+   * a node runs it before its dispatchers start, with no time limit, since a large store takes a
+   * while. {@link #start} runs it too (a no-op once done), for a store opened by a tool.
+   */
+  public static Future<Void> migrateIds(Vertx vertx, String connectionString, String database) {
+    return new TaskIdMigration(MongoStores.sharedClient(vertx, connectionString, database)).run();
+  }
+
   @Override
   public Future<Void> start() {
     // Real MongoDB uses these; the embedded store answers {_id} and suiteGuid (its own suite index) from indexes either way.

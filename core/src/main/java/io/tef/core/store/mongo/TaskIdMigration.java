@@ -4,6 +4,8 @@ import io.tef.core.task.TaskIds;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
@@ -28,6 +30,7 @@ final class TaskIdMigration {
   static final String META = "tef_meta";
   static final String MARKER_ID = "task_ids";
   static final int CHUNK = 500;
+  private static final int PROGRESS_EVERY = 100_000;
 
   private final MongoClient client;
 
@@ -64,43 +67,78 @@ final class TaskIdMigration {
     });
   }
 
+  /** The chunks one after another, as callbacks rather than nested futures (a million tasks are two thousand chunks). */
   private Future<Integer> chunks(List<String> ids, int from) {
+    io.vertx.core.Promise<Integer> done = io.vertx.core.Promise.promise();
+    next(ids, from, 0, done);
+    return done.future();
+  }
+
+  private void next(List<String> ids, int from, int moved, io.vertx.core.Promise<Integer> done) {
     if (from >= ids.size()) {
-      return Future.succeededFuture(0);
+      done.complete(moved);
+      return;
     }
     List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-    return chunk(chunk).compose(moved -> chunks(ids, from + chunk.size()).map(rest -> moved + rest));
+    chunk(chunk).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      int now = moved + ar.result();
+      if (now / PROGRESS_EVERY != moved / PROGRESS_EVERY) {
+        LOG.info("Rewrote {} of {} task documents", now, ids.size());
+      }
+      next(ids, from + chunk.size(), now, done);
+    });
   }
 
   /** One chunk: each document copied (or its copy found), then the old forms of the copied ones removed. */
   private Future<Integer> chunk(List<String> ids) {
     return client.find(MongoTaskStore.COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(new ArrayList<>(ids)))))
         .compose(docs -> {
-          List<Future<String>> copies = new ArrayList<>(docs.size());
-          for (JsonObject old : docs) {
-            copies.add(copy(old));
+          List<BulkOperation> inserts = new ArrayList<>(docs.size());
+          docs.forEach(old -> inserts.add(BulkOperation.createInsert(copyOf(old))));
+          // One bulk insert; if any of it is refused (a copy left by a stop half way), each document on its own.
+          return client.bulkWriteWithOptions(MongoTaskStore.COLLECTION, inserts, new BulkWriteOptions(false))
+              .map(r -> docs.stream().map(d -> d.getString("_id")).toList())
+              .recover(err -> oneByOne(docs));
+        })
+        .compose(copiedIds -> {
+          JsonArray copied = new JsonArray(new ArrayList<>(copiedIds));
+          if (copied.isEmpty()) {
+            return Future.succeededFuture(0);
           }
-          return Future.join(copies).transform(ar -> {
-            JsonArray copied = new JsonArray();
-            copies.forEach(f -> {
-              if (f.succeeded()) {
-                copied.add(f.result());
-              }
-            });
-            if (copied.isEmpty()) {
-              return Future.succeededFuture(0);
-            }
-            return client.removeDocuments(MongoTaskStore.COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in", copied)))
-                .map(r -> copied.size());
-          });
+          return client.removeDocuments(MongoTaskStore.COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in", copied)))
+              .map(r -> copied.size());
         });
+  }
+
+  private Future<List<String>> oneByOne(List<JsonObject> docs) {
+    List<Future<String>> copies = new ArrayList<>(docs.size());
+    for (JsonObject old : docs) {
+      copies.add(copy(old));
+    }
+    return Future.join(copies).transform(ar -> {
+      List<String> copied = new ArrayList<>();
+      copies.forEach(f -> {
+        if (f.succeeded()) {
+          copied.add(f.result());
+        }
+      });
+      return Future.succeededFuture(copied);
+    });
+  }
+
+  private static JsonObject copyOf(JsonObject old) {
+    String guid = old.getString("_id");
+    return old.copy().put("_id", TaskIds.documentId(guid)).put(TaskIds.GUID, guid);
   }
 
   /** The document under its ObjectId; the old id once the copy is stored (or was already), failed otherwise, the old form kept. */
   private Future<String> copy(JsonObject old) {
     String guid = old.getString("_id");
-    JsonObject copy = old.copy().put("_id", TaskIds.documentId(guid)).put(TaskIds.GUID, guid);
-    return client.insert(MongoTaskStore.COLLECTION, copy).map(id -> guid).recover(err -> {
+    return client.insert(MongoTaskStore.COLLECTION, copyOf(old)).map(id -> guid).recover(err -> {
       if (!MongoStores.isDuplicateKey(err)) {
         LOG.error("Could not rewrite task {} under its ObjectId id; it stays as it was: {}", guid, err.getMessage());
         return Future.failedFuture(err);
