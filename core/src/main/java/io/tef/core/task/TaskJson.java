@@ -151,7 +151,7 @@ public final class TaskJson {
   }
 
   /** The raw value: JsonObject.getValue would turn an {@link Instant} into text, to be parsed back here. */
-  static Instant instant(JsonObject d, String key) {
+  private static Instant instant(JsonObject d, String key) {
     return instant(d.getMap().get(key));
   }
 
