@@ -119,6 +119,8 @@ const startAgenda = (options) => {
     // lib/task.js: the metadata, with the log helpers (log/info/warn/error) as Task notifications
     const note = (type) => (m) => sendNotification('Task', meta.id, type, m);
     loaded[meta.id] = Object.assign({ meta, log: note('log'), info: note('log:info'), warn: note('log:warn'), error: note('log:error') }, meta);
+    // Qworker would throw here; the test says why instead (the manager must send the definition).
+    if (!meta.definition) { say('no definition for task ' + meta.id + ' in start'); continue; }
     require(meta.definition)(worker, loaded[meta.id]);
   }
   // Qworker's policy: a one-off job is removed once finished (after Agenda saved it so).

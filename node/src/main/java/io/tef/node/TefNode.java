@@ -37,11 +37,15 @@ public final class TefNode implements AutoCloseable {
   private final TefConfig config;
   private final Vertx vertx;
   private final EmbeddedStore embedded;
-  private final List<String> demoWorkers;
+  private final List<Deployed> demoWorkers;
   private final int httpPort;
   private boolean closed;
 
-  private TefNode(TefConfig config, Vertx vertx, EmbeddedStore embedded, List<String> demoWorkers, int httpPort) {
+  /** A worker deployed on this node's Vert.x: its deployment, and the worker when it is a TEF worker. */
+  private record Deployed(String deploymentId, TefWorker worker) {
+  }
+
+  private TefNode(TefConfig config, Vertx vertx, EmbeddedStore embedded, List<Deployed> demoWorkers, int httpPort) {
     this.config = config;
     this.vertx = vertx;
     this.embedded = embedded;
@@ -102,10 +106,10 @@ public final class TefNode implements AutoCloseable {
         }
       }
       await(vertx.deployVerticle(new NodeBeacon(effective)));
-      List<String> workers = new ArrayList<>();
+      List<Deployed> workers = new ArrayList<>();
       for (int i = 1; i <= effective.node().demoWorkers(); i++) {
         TefWorker w = TefWorker.builder("demo-" + effective.node().name() + "-" + i).handleAll(BuiltInHandlers.all(vertx)).build();
-        workers.add(await(vertx.deployVerticle(w)));
+        workers.add(new Deployed(await(vertx.deployVerticle(w)), w));
       }
       Object port = vertx.sharedData().getLocalMap(NodeInfo.MAP).get(NodeInfo.HTTP_PORT);
       TefNode node = new TefNode(effective, vertx, embedded, workers, port instanceof Integer p ? p : -1);
@@ -175,7 +179,7 @@ public final class TefNode implements AutoCloseable {
 
   /** Deploys a worker on this node's Vert.x; it is stopped (and hands back its task) when the node closes. */
   public void addWorker(io.vertx.core.Deployable worker) throws Exception {
-    demoWorkers.add(await(vertx.deployVerticle(worker)));
+    demoWorkers.add(new Deployed(await(vertx.deployVerticle(worker)), worker instanceof TefWorker w ? w : null));
   }
 
   public TefConfig config() {
@@ -199,8 +203,10 @@ public final class TefNode implements AutoCloseable {
     closed = true;
     LOG.info("TEF node {} stopping", config.node().name());
     try {
-      // All at once: stopped one by one, a task handed back by the first would be given to the next.
-      await(io.vertx.core.Future.all(demoWorkers.stream().map(vertx::undeploy).toList()));
+      // Every worker refuses new tasks before any hands one back: else a task handed back by the
+      // first to stop could be given to one whose stop has not begun yet.
+      await(io.vertx.core.Future.all(demoWorkers.stream().filter(d -> d.worker() != null).map(d -> d.worker().refuseNewTasks()).toList()));
+      await(io.vertx.core.Future.all(demoWorkers.stream().map(d -> vertx.undeploy(d.deploymentId())).toList()));
       await(vertx.close());
     } catch (Exception e) {
       LOG.warn("Stopping Vert.x did not finish cleanly: {}", e.toString());

@@ -222,6 +222,34 @@ class QworkerTest {
     }
   }
 
+  @Test
+  void aStartWaitsForTheWorkersTaskMetadataAndAWorkerThatNeverDescribesItsTasksIsTerminatedSayingSo() throws Exception {
+    io.vertx.ext.mongo.MongoClient client = io.vertx.ext.mongo.MongoClient.create(node.vertx(), new JsonObject()
+        .put("connection_string", node.config().mongo().connectionString()).put("db_name", node.config().mongo().database()));
+    try {
+      io.tef.core.mubsub.MubsubChannel channel = TestNodes.await(io.tef.core.mubsub.MubsubChannel.open(node.vertx(), client, "mubsub", 5_242_880));
+      Map<String, JsonObject> heard = new java.util.concurrent.ConcurrentHashMap<>();
+      TestNodes.await(channel.subscribe((event, message) -> heard.put(event, message)));
+      // define:tasks heard only once the worker is admitted (two publishes of one process can land in either order)
+      TestNodes.await(channel.publish("worker:initialize", new JsonObject().put("id", "qw-late").put("pid", 999_010)
+          .put("taskIds", new io.vertx.core.json.JsonArray().add("qw-echo"))));
+      Polling.until("qw-late admitted", WAIT, Duration.ofMillis(20), () -> http.get("/api/workers/qw-late").statusCode(), c -> c == 200);
+      assertEquals(null, heard.get("999010/start"), "no start before the task's metadata is heard");
+      TestNodes.await(channel.publish("define:tasks", new JsonObject().put("value", new io.vertx.core.json.JsonArray()
+          .add(new JsonObject().put("id", "qw-echo").put("definition", "/opt/tasks/qw-echo.js")))));
+      TestNodes.await(channel.publish("worker:initialize", new JsonObject().put("id", "qw-silent").put("pid", 999_011)
+          .put("taskIds", new io.vertx.core.json.JsonArray().add("qw-slow"))));
+      JsonObject start = Polling.until("start for the late-described worker", WAIT, () -> heard.get("999010/start"), java.util.Objects::nonNull);
+      assertEquals("/opt/tasks/qw-echo.js", start.getJsonArray("tasks").getJsonObject(0).getString("definition"), start.encode());
+      JsonObject terminate = Polling.until("the silent worker terminated", WAIT, () -> heard.get("999011/terminate"), java.util.Objects::nonNull);
+      assertTrue(terminate.getString("reason").startsWith("no define:tasks described task qw-slow within 1000 ms"), terminate.encode());
+      assertEquals(null, heard.get("999011/start"), "no start without the task's metadata");
+      channel.close();
+    } finally {
+      client.close();
+    }
+  }
+
   private static List<String> types(List<JsonObject> list, String guid) {
     return list.stream().filter(n -> guid.equals(n.getString("source_id"))).map(n -> n.getString("type")).toList();
   }

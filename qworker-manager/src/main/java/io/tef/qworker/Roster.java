@@ -184,9 +184,8 @@ final class Roster {
         LOG.info("Qworker worker {} (pid {}) admitted for {}; its jobs are in {}", w.id(), w.hello.pid(), w.hello.taskIds(), jobs.collection(w.id()));
       }
       if (sendStart) {
-        JsonObject start = startOptions.copy().put("collection", jobs.collection(w.id()))
-            .put("tasks", metadata.tasks(w.hello.taskIds(), reply.body().getJsonObject("task_types")));
-        channel.publish(QworkerEvents.start(w.hello.pid()), start).compose(v -> state.running() ? Future.succeededFuture() : state.repeat());
+        JsonObject types = reply.body().getJsonObject("task_types");
+        metadata.whenDefined(vertx, w.hello.taskIds(), pingIntervalMs).onComplete(v -> sendStart(w, types));
       }
     }).onFailure(err -> {
       if (byId.get(w.id()) != w) {
@@ -200,6 +199,28 @@ final class Roster {
         w.registered = false;
       }
     });
+  }
+
+  /**
+   * {@code <pid>/start} carries each task's metadata, where the worker finds its code: a worker
+   * whose tasks no {@code define:tasks} described within a ping interval is terminated saying so
+   * (started without it, Qworker's worker would fail loading its tasks).
+   */
+  private void sendStart(QworkerWorker w, JsonObject types) {
+    if (byId.get(w.id()) != w) {
+      return;
+    }
+    List<String> missing = metadata.missing(w.hello.taskIds());
+    if (!missing.isEmpty()) {
+      String reason = "no define:tasks described task" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+          + " within " + pingIntervalMs + " ms of its worker:initialize (the manager sends each task's metadata, where its code is, in <pid>/start)";
+      drop(w, reason);
+      vertx.eventBus().request(Addresses.COLLECTIVE_STATUS, new WorkerStatus(w.id(), w.instance, "offline", null, 0).toJson(), timeout());
+      terminate(w.hello, reason);
+      return;
+    }
+    JsonObject start = startOptions.copy().put("collection", jobs.collection(w.id())).put("tasks", metadata.tasks(w.hello.taskIds(), types));
+    channel.publish(QworkerEvents.start(w.hello.pid()), start).compose(v -> state.running() ? Future.succeededFuture() : state.repeat());
   }
 
   private void heartbeat(QworkerWorker w) {

@@ -3,6 +3,11 @@ package io.tef.qworker;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +22,8 @@ final class TaskMetadata {
 
   private static final int MAX_TASKS = 10_000;
   private final Map<String, JsonObject> defined = new HashMap<>();
+  /** Starts waiting for task metadata not heard yet, with the ids each needs. */
+  private final Map<Promise<Void>, List<String>> waiting = new HashMap<>();
 
   /** {@code define:tasks}: an array of task metadata, each naming its {@code id}. */
   void onDefine(Object message) {
@@ -28,6 +35,36 @@ final class TaskMetadata {
         defined.put(id, meta.copy());
       }
     }
+    waiting.entrySet().removeIf(e -> missing(e.getValue()).isEmpty() && e.getKey().tryComplete());
+  }
+
+  /** The ids among these that no {@code define:tasks} has described yet. */
+  List<String> missing(List<String> taskIds) {
+    List<String> out = new ArrayList<>();
+    for (String id : taskIds) {
+      if (!defined.containsKey(id)) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Completes once every one of these ids is described, or after {@code boundMs}: a worker
+   * publishes {@code define:tasks} just before {@code worker:initialize}, but two publishes of
+   * one process can reach the channel in either order. Then see {@link #missing}.
+   */
+  Future<Void> whenDefined(Vertx vertx, List<String> taskIds, long boundMs) {
+    if (missing(taskIds).isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    waiting.put(p, List.copyOf(taskIds));
+    long timer = vertx.setTimer(boundMs, t -> {
+      waiting.remove(p);
+      p.tryComplete();
+    });
+    return p.future().onComplete(v -> vertx.cancelTimer(timer));
   }
 
   JsonArray tasks(List<String> taskIds, JsonObject definitions) {

@@ -109,6 +109,23 @@ public final class TefWorker extends VerticleBase {
   }
 
   /**
+   * The first half of a stop: from when this completes, every slot refuses a dispatch with 409
+   * "stopping", and running tasks go on. Lets a host stopping several workers make them all
+   * refuse work before any hands a task back (which the dispatcher would offer to the others).
+   */
+  public Future<Void> refuseNewTasks() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      slots.forEach(WorkerSlot::refuseNewTasks);
+      done.complete();
+    });
+    return done.future();
+  }
+
+  /**
    * Stops taking work (a dispatch is refused with 409 "stopping"); running tasks get up to the
    * stop grace to finish and be recorded; whatever still runs then is handed back to the
    * dispatcher (the worker says it is offline) and each slot unregisters.

@@ -319,6 +319,11 @@ final class WorkerSlot {
    * to be recorded, then says offline (the dispatcher queues a task still running here again)
    * and unregisters. An idle slot says offline at once.
    */
+  /** Dispatches are refused with 409 "stopping" from now on; the running job goes on. */
+  void refuseNewTasks() {
+    stopping = true;
+  }
+
   Future<Void> stop(long graceMs) {
     stopping = true;
     firstRegistration.tryFail("stopped");
