@@ -1,6 +1,7 @@
 package io.tef.collective;
 
 import io.tef.protocol.Addresses;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.worker.WorkerRegistration;
 import io.tef.protocol.worker.WorkerStatus;
 import io.vertx.core.json.JsonArray;
@@ -290,7 +291,7 @@ final class WorkerEntry {
   private static Instant instant(Object v, Instant fallback) {
     Object text = v instanceof JsonObject o ? o.getValue("$date") : v;
     if (text instanceof String s) {
-      return Instant.parse(s);
+      return IsoInstants.parse(s);
     }
     if (text instanceof Number n) {
       return Instant.ofEpochMilli(n.longValue());

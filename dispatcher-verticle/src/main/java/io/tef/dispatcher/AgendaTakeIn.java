@@ -1,6 +1,7 @@
 package io.tef.dispatcher;
 
 import io.tef.core.store.ForeignJobs;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -98,10 +99,6 @@ final class AgendaTakeIn {
   }
 
   private static Instant date(Object v) {
-    Object d = v instanceof JsonObject o ? o.getValue("$date") : v;
-    if (d instanceof Number n) {
-      return Instant.ofEpochMilli(n.longValue());
-    }
-    return d instanceof String s ? Instant.parse(s) : null;
+    return IsoInstants.stored(v);
   }
 }

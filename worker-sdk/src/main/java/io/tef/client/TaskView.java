@@ -1,5 +1,6 @@
 package io.tef.client;
 
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.TaskState;
 import io.vertx.core.json.JsonObject;
 
@@ -27,6 +28,6 @@ public record TaskView(String guid, String taskType, TaskState state, int priori
 
   private static Instant instant(JsonObject v, String field) {
     String s = v.getString(field);
-    return s == null ? null : Instant.parse(s);
+    return s == null ? null : IsoInstants.parse(s);
   }
 }

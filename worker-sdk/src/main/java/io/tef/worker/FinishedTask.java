@@ -1,5 +1,6 @@
 package io.tef.worker;
 
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.ResultPosition;
 import io.tef.protocol.task.TaskState;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,7 @@ public record FinishedTask(String guid, String taskType, TaskState state, Object
     if (state == null || !state.terminal() || guid == null || type == null || at == null) {
       return null;
     }
-    return new FinishedTask(guid, type, state, v.getValue("result"), v.getString("fail_reason"), Instant.parse(at), v);
+    return new FinishedTask(guid, type, state, v.getValue("result"), v.getString("fail_reason"), IsoInstants.parse(at), v);
   }
 
   public boolean completed() {

@@ -52,7 +52,7 @@ final class Notifications {
       }
     }
     JsonObject n = new JsonObject().put("worker_id", worker).put("source_type", "job").put("source_id", job.guid())
-        .put("type", event).put("triggered_at", Instant.now().toString()).put("task_id", job.taskType())
+        .put("type", event).put("triggered_at", io.tef.protocol.json.IsoInstants.format(Instant.now())).put("task_id", job.taskType())
         .put("attempt", job.attempt()).put("job", attrs);
     if (msg != null) {
       n.put("msg", msg);

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What happens to tasks, counted by the dispatcher that answers for them (so each task once in a
@@ -25,6 +28,9 @@ public final class TaskMetrics {
 
   private final MeterRegistry registry;
   private final BoundedLabel taskTypes;
+  /** Meters by name and labels: a builder's register looks its meter up anew (a few % of a node's CPU at thousands of tasks/s). */
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   TaskMetrics(MeterRegistry registry, BoundedLabel taskTypes) {
     this.registry = registry;
@@ -32,42 +38,53 @@ public final class TaskMetrics {
   }
 
   public void submitted(String taskType, String door) {
-    Counter.builder("tef_tasks_submitted").description("Tasks accepted and stored (a repeated guid is not counted again)")
-        .tag("task_type", taskTypes.of(taskType)).tag("door", door != null && DOORS.contains(door) ? door : "eventbus")
-        .register(registry).increment();
+    String type = taskTypes.of(taskType);
+    String via = door != null && DOORS.contains(door) ? door : "eventbus";
+    counter("submitted\u0000" + type + "\u0000" + via, k -> Counter.builder("tef_tasks_submitted")
+        .description("Tasks accepted and stored (a repeated guid is not counted again)").tag("task_type", type).tag("door", via)).increment();
   }
 
   /** A task ended: {@code state} is completed, failed or cancelled. */
   public void ended(String taskType, String state) {
-    Counter.builder("tef_tasks").description("Tasks that ended, by final state")
-        .tag("state", state).tag("task_type", taskTypes.of(taskType)).register(registry).increment();
+    String type = taskTypes.of(taskType);
+    counter("ended\u0000" + type + "\u0000" + state, k -> Counter.builder("tef_tasks").description("Tasks that ended, by final state")
+        .tag("state", state).tag("task_type", type)).increment();
   }
 
   public void stalled(String taskType) {
-    Counter.builder("tef_task_stalls").description("Attempts that ran past their time_limit and were taken back")
-        .tag("task_type", taskTypes.of(taskType)).register(registry).increment();
+    String type = taskTypes.of(taskType);
+    counter("stalled\u0000" + type, k -> Counter.builder("tef_task_stalls").description("Attempts that ran past their time_limit and were taken back")
+        .tag("task_type", type)).increment();
   }
 
   public void retried(String taskType) {
-    Counter.builder("tef_task_retries").description("Failed attempts queued again for another attempt")
-        .tag("task_type", taskTypes.of(taskType)).register(registry).increment();
+    String type = taskTypes.of(taskType);
+    counter("retried\u0000" + type, k -> Counter.builder("tef_task_retries").description("Failed attempts queued again for another attempt")
+        .tag("task_type", type)).increment();
   }
 
   /** Removed by retention; {@code reason}: the age of a state (completed, failed, cancelled) or max_finished. */
   public void removed(String reason, long count) {
-    Counter.builder("tef_tasks_removed").description("Finished tasks removed from the store by retention")
-        .tag("reason", reason).register(registry).increment(count);
+    counter("removed\u0000" + reason, k -> Counter.builder("tef_tasks_removed").description("Finished tasks removed from the store by retention")
+        .tag("reason", reason)).increment(count);
   }
 
   public void started(String taskType, Duration waited) {
-    Timer.builder("tef_task_dispatch_latency").description("From a task being due (submitted, or its run time) to its worker starting it")
-        .serviceLevelObjectives(LATENCY_BUCKETS).tag("task_type", taskTypes.of(taskType)).register(registry)
+    String type = taskTypes.of(taskType);
+    timers.computeIfAbsent("latency\u0000" + type, k -> Timer.builder("tef_task_dispatch_latency")
+            .description("From a task being due (submitted, or its run time) to its worker starting it")
+            .serviceLevelObjectives(LATENCY_BUCKETS).tag("task_type", type).register(registry))
         .record(waited.isNegative() ? Duration.ZERO : waited);
   }
 
   public void ran(String taskType, Duration ran) {
-    Timer.builder("tef_task_run").description("From a worker starting a task to its attempt ending")
-        .serviceLevelObjectives(RUN_BUCKETS).tag("task_type", taskTypes.of(taskType)).register(registry)
+    String type = taskTypes.of(taskType);
+    timers.computeIfAbsent("run\u0000" + type, k -> Timer.builder("tef_task_run").description("From a worker starting a task to its attempt ending")
+            .serviceLevelObjectives(RUN_BUCKETS).tag("task_type", type).register(registry))
         .record(ran.isNegative() ? Duration.ZERO : ran);
+  }
+
+  private Counter counter(String key, Function<String, Counter.Builder> builder) {
+    return counters.computeIfAbsent(key, k -> builder.apply(k).register(registry));
   }
 }

@@ -1,5 +1,6 @@
 package io.tef.core.store;
 
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -19,7 +20,7 @@ public record DispatcherLease(String instance, String node, String host, long pi
   public static DispatcherLease fromDocument(JsonObject d) {
     Object at = d.getValue("seenAt");
     Object v = at instanceof JsonObject o ? o.getValue("$date") : at;
-    Instant seen = v instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse(String.valueOf(v));
+    Instant seen = v instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : IsoInstants.parse(String.valueOf(v));
     return new DispatcherLease(d.getString("_id"), d.getString("node"), d.getString("host"), d.getLong("pid", -1L), seen);
   }
 

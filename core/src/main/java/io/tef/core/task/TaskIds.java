@@ -50,16 +50,33 @@ public final class TaskIds {
         && guid.charAt(guid.length() - 1 - digits) < 128) {
       digits++;
     }
-    MessageDigest sha = SHA_256.get();
     if (digits == 0) {
-      return HEX.formatHex(sha.digest(guid.getBytes(StandardCharsets.UTF_8)), 0, 12);
+      return HEX.formatHex(SHA_256.get().digest(guid.getBytes(StandardCharsets.UTF_8)), 0, 12);
     }
     // A stem and a number: the stem's hash (with the number's length, so "a-01" is not "a-1"), then the number.
-    String stem = guid.substring(0, guid.length() - digits);
-    byte[] head = sha.digest((stem + '\u0000' + digits).getBytes(StandardCharsets.UTF_8));
-    long number = Long.parseLong(guid, guid.length() - digits, guid.length(), 10);
-    return HEX.formatHex(head, 0, STEM_BYTES) + String.format("%010x", number);
+    String head = STEM.get().hex(guid, guid.length() - digits, digits);
+    String number = Long.toHexString(Long.parseLong(guid, guid.length() - digits, guid.length(), 10));
+    return head + "0000000000".substring(number.length()) + number;
   }
+
+  /** The last stem this thread hashed: guids in a sequence share theirs, so most lookups hash nothing. */
+  private static final class LastStem {
+    private String stem = "";
+    private int digits = -1;
+    private String hex;
+
+    String hex(String guid, int stemLength, int digitCount) {
+      if (digitCount != digits || stemLength != stem.length() || !guid.startsWith(stem)) {
+        String s = guid.substring(0, stemLength);
+        hex = HEX.formatHex(SHA_256.get().digest((s + '\u0000' + digitCount).getBytes(StandardCharsets.UTF_8)), 0, STEM_BYTES);
+        stem = s;
+        digits = digitCount;
+      }
+      return hex;
+    }
+  }
+
+  private static final ThreadLocal<LastStem> STEM = ThreadLocal.withInitial(LastStem::new);
 
   /** The {@code _id} of this guid's document, as the MongoDB clients write an ObjectId in JSON. */
   public static JsonObject documentId(String guid) {

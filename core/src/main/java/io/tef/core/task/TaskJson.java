@@ -1,5 +1,6 @@
 package io.tef.core.task;
 
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.Repeat;
 import io.tef.protocol.task.TaskState;
 
@@ -143,11 +144,11 @@ public final class TaskJson {
   }
 
   private static JsonObject date(Instant i) {
-    return new JsonObject().put("$date", i.toString());
+    return new JsonObject().put("$date", IsoInstants.format(i));
   }
 
   private static String iso(Instant i) {
-    return i == null ? null : i.toString();
+    return IsoInstants.format(i);
   }
 
   /** The raw value: JsonObject.getValue would turn an {@link Instant} into text, to be parsed back here. */
@@ -156,20 +157,7 @@ public final class TaskJson {
   }
 
   private static Instant instant(Object v) {
-    if (v instanceof Instant i) {
-      return i;
-    }
-    if (v instanceof java.util.Map<?, ?> m && !(v instanceof JsonObject)) {
-      v = new JsonObject(castMap(m));
-    }
-    if (v instanceof JsonObject o && o.getValue("$date") != null) {
-      Object d = o.getValue("$date");
-      return d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse(d.toString());
-    }
-    if (v instanceof String s) {
-      return Instant.parse(s);
-    }
-    return null;
+    return IsoInstants.stored(v);
   }
 
   @SuppressWarnings("unchecked")

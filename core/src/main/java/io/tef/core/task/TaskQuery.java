@@ -1,6 +1,7 @@
 package io.tef.core.task;
 
 import io.tef.protocol.ValidationException;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.TaskState;
 
 import java.time.Instant;
@@ -31,7 +32,7 @@ public record TaskQuery(TaskState state, String taskType, String suiteGuid, Stri
         throw new ValidationException("before", "must be the 'next' of a previous page (<created_at>~<guid>), got '" + s + "'");
       }
       try {
-        return new Cursor(Instant.parse(s.substring(0, cut)), s.substring(cut + 1));
+        return new Cursor(IsoInstants.parse(s.substring(0, cut)), s.substring(cut + 1));
       } catch (DateTimeParseException e) {
         throw new ValidationException("before", "must start with an ISO-8601 time (the 'next' of a previous page), got '" + s + "'");
       }

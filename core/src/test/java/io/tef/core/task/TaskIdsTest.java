@@ -23,6 +23,19 @@ class TaskIdsTest {
   /** The first 12 bytes of SHA-256("order"). */
   private static final String SHA_ORDER = "3eeb7e96e59ce40f9cb1a089";
 
+  /** Ids are on disk: these (SHA-256 of stem + NUL + digit count, 7 bytes, then the number) never change. */
+  @Test
+  void numberedIdsAreTheOnesStoreFilesHold() {
+    for (int round = 0; round < 2; round++) { // the second round comes from the thread's last-stem memory
+      assertEquals("01e5b54a34b788000000007b", TaskIds.hex("bench-123"));
+      assertEquals("01e5b54a34b788000000007c", TaskIds.hex("bench-124"));
+      assertEquals("266b0dfca1daaf0000000001", TaskIds.hex("a-01"));
+      assertEquals("3b2b2bf5be523ae8d4a50fff", TaskIds.hex("x999999999999"));
+    }
+    assertNotEquals(TaskIds.hex("bench-123").substring(0, 14), TaskIds.hex("bench-12").substring(0, 14), "another digit count, another head");
+    assertNotEquals(TaskIds.hex("bench-123").substring(0, 14), TaskIds.hex("bencH-123").substring(0, 14), "another stem of that length");
+  }
+
   @Test
   void guidsNumberedInSequenceGetIdsInSequence() {
     String a = TaskIds.hex("order-41");

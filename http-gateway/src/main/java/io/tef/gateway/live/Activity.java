@@ -2,6 +2,7 @@ package io.tef.gateway.live;
 
 import io.tef.protocol.Addresses;
 import io.tef.protocol.DispatcherControl;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -108,7 +109,7 @@ public final class Activity {
 
   private static Instant instant(Object v) {
     try {
-      return v instanceof String s ? Instant.parse(s) : null;
+      return v instanceof String s ? IsoInstants.parse(s) : null;
     } catch (java.time.format.DateTimeParseException e) {
       return null;
     }

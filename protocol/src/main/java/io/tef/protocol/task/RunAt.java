@@ -2,6 +2,7 @@ package io.tef.protocol.task;
 
 import io.tef.protocol.ValidationException;
 
+import io.tef.protocol.json.IsoInstants;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -42,7 +43,7 @@ public final class RunAt {
       return bounded(now.plus(unit.multipliedBy(n)), field, text);
     }
     try {
-      return bounded(Instant.parse(text), field, text);
+      return bounded(IsoInstants.parse(text), field, text);
     } catch (DateTimeParseException e) {
       throw new ValidationException(field, "cannot read '" + text + "': use \"now\", an ISO-8601 instant like 2030-01-01T09:00:00Z, or \"in N minutes\"");
     }

@@ -2,6 +2,7 @@ package io.tef.protocol.worker;
 
 import io.tef.protocol.Fields;
 
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.ResultPosition;
 import io.tef.protocol.ValidationException;
 import io.vertx.core.json.JsonArray;
@@ -66,7 +67,7 @@ public record ResultsQuery(List<String> taskTypes, ResultPosition after, int lim
       throw new ValidationException(prefix + e.field(), e.getMessage());
     }
     try {
-      return new ResultPosition(Instant.parse(at), guid);
+      return new ResultPosition(IsoInstants.parse(at), guid);
     } catch (DateTimeParseException e) {
       throw new ValidationException(prefix + "finished_at", "must be an ISO-8601 instant, got " + at);
     }

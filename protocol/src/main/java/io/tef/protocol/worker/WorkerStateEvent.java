@@ -3,6 +3,7 @@ package io.tef.protocol.worker;
 import io.tef.protocol.Fields;
 
 import io.tef.protocol.ValidationException;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -75,7 +76,7 @@ public record WorkerStateEvent(String id, String group, Kind event, Instant at, 
     }
     if (at instanceof String s) {
       try {
-        Instant i = Instant.parse(s);
+        Instant i = IsoInstants.parse(s);
         if (!i.isBefore(io.tef.protocol.task.RunAt.EARLIEST) && !i.isAfter(io.tef.protocol.task.RunAt.LATEST)) {
           return i.truncatedTo(ChronoUnit.MILLIS);
         }

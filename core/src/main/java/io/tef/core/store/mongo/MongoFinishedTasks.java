@@ -1,6 +1,7 @@
 package io.tef.core.store.mongo;
 
 import io.tef.core.store.FinishedTasks;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.TaskState;
 import io.tef.core.task.TaskIds;
 import io.vertx.core.Future;
@@ -54,8 +55,8 @@ final class MongoFinishedTasks implements FinishedTasks {
   }
 
   private static Instant date(Object v) {
-    Object d = v instanceof JsonObject o ? o.getValue("$date") : v;
-    return d == null ? Instant.EPOCH : d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse(String.valueOf(d));
+    Instant d = IsoInstants.stored(v);
+    return d == null ? Instant.EPOCH : d;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.tef.core.store.mongo;
 
 import io.tef.core.store.KeeperCheckpoint;
 import io.tef.core.store.KeeperCheckpoints;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.ResultPosition;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -69,6 +70,6 @@ final class MongoKeeperCheckpoints implements KeeperCheckpoints {
 
   private static Instant date(Object v) {
     Object d = v instanceof JsonObject o ? o.getValue("$date") : v;
-    return d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : Instant.parse(String.valueOf(d));
+    return d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : IsoInstants.parse(String.valueOf(d));
   }
 }
