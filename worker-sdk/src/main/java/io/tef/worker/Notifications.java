@@ -43,12 +43,12 @@ final class Notifications {
 
   /** {@code event}: start, progress, success, fail, or log:info / log:warn / log:error. */
   void publish(String worker, Job job, String event, JsonObject now, Object msg) {
-    JsonObject view = job.task().copy().mergeIn(now);
     JsonObject attrs = new JsonObject();
     for (String path : attributesFor(job.taskType(), event.startsWith("log:") ? "log" : event)) {
-      Object v = select(view, path);
+      // What this event changed, else the task as dispatched; a copy of what is named, not of the whole task.
+      Object v = select(now, job.task(), path);
       if (v != null) {
-        attrs.put(path, v);
+        attrs.put(path, v instanceof JsonObject o ? o.copy() : v instanceof JsonArray a ? a.copy() : v);
       }
     }
     JsonObject n = new JsonObject().put("worker_id", worker).put("source_type", "job").put("source_id", job.guid())
@@ -70,10 +70,11 @@ final class Notifications {
     return all == null ? DEFAULT_ATTRIBUTES : all.stream().map(String::valueOf).toList();
   }
 
-  /** A dotted path into the view; the first part may be one of Agenda's names. */
-  private static Object select(JsonObject view, String path) {
-    String[] parts = path.split("\\.");
-    Object v = view.getValue(AGENDA.getOrDefault(parts[0], parts[0]));
+  /** A dotted path into the event's fields, else into the task view; the first part may be one of Agenda's names. */
+  private static Object select(JsonObject now, JsonObject task, String path) {
+    String[] parts = path.indexOf('.') < 0 ? new String[] {path} : path.split("\\.");
+    String top = AGENDA.getOrDefault(parts[0], parts[0]);
+    Object v = now.containsKey(top) ? now.getValue(top) : task.getValue(top);
     for (int i = 1; i < parts.length && v != null; i++) {
       v = v instanceof JsonObject o ? o.getValue(parts[i]) : null;
     }
