@@ -1,6 +1,7 @@
 package io.tef.collective;
 
 import io.tef.protocol.Addresses;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.worker.WorkerPresence;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,7 @@ final class WorkerEvents {
 
   /** A worker registered by its status while no registry runs: the other collectives hear of it from this one. */
   void registered(JsonObject claim) {
-    bus.publish(Addresses.EVENTS_WORKERS, claim.copy().put("event", "registered").put("at", Instant.now().toString())
+    bus.publish(Addresses.EVENTS_WORKERS, claim.copy().put("event", "registered").put("at", IsoInstants.format(Instant.now()))
         .put("source", "worker_status").put("by", self));
   }
 

@@ -4,6 +4,7 @@ import io.tef.core.task.AttemptToken;
 import io.tef.core.task.Task;
 import io.tef.protocol.DispatcherState;
 import io.tef.protocol.ValidationException;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.json.JsonLimits;
 import io.tef.protocol.task.TaskState;
 import io.tef.protocol.worker.TaskReport;
@@ -93,7 +94,7 @@ final class Reports {
         yield Future.succeededFuture(new JsonObject().put("recorded", true));
       }
       case LOG -> {
-        note(t.withLog(new JsonObject().put("at", now.toString()).put("attempt", r.attempt())
+        note(t.withLog(new JsonObject().put("at", IsoInstants.format(now)).put("attempt", r.attempt())
             .put("level", r.level()).put("message", r.message())));
         yield Future.succeededFuture(new JsonObject().put("recorded", true));
       }

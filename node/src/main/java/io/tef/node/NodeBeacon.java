@@ -2,6 +2,7 @@ package io.tef.node;
 
 import io.tef.core.NodeInfo;
 import io.tef.core.config.TefConfig;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -47,7 +48,7 @@ final class NodeBeacon extends VerticleBase {
     JsonObject entry = new JsonObject().put("name", config.node().name()).put("pid", ProcessHandle.current().pid())
         .put("host", config.cluster().host()).put("roles", new JsonArray(new ArrayList<>(config.node().roles())))
         .put("http_port", port instanceof Integer p ? p : null).put("started_at", startedAt.toString())
-        .put("seen_at", Instant.now().toString()).put("amqp", amqp == null ? "off" : amqp)
+        .put("seen_at", IsoInstants.format(Instant.now())).put("amqp", amqp == null ? "off" : amqp)
         .put("status", "down".equals(amqp) ? "DEGRADED" : "UP");
     return nodes.put(key, entry, TTL_MS);
   }

@@ -2,6 +2,7 @@ package io.tef.qworker;
 
 import io.tef.protocol.Addresses;
 import io.tef.protocol.Replies;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.worker.TaskReport;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -119,7 +120,7 @@ final class JobNotifications {
   }
 
   private static String triggeredAt(Object t) {
-    return t instanceof JsonObject d && d.getValue("$date") != null ? String.valueOf(d.getValue("$date")) : t == null ? java.time.Instant.now().toString() : String.valueOf(t);
+    return t instanceof JsonObject d && d.getValue("$date") != null ? String.valueOf(d.getValue("$date")) : t == null ? IsoInstants.format(java.time.Instant.now()) : String.valueOf(t);
   }
 
   private void send(TaskReport r, int triesLeft, io.vertx.core.Promise<Void> sent) {

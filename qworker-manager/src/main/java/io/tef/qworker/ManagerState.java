@@ -3,6 +3,7 @@ package io.tef.qworker;
 import io.tef.core.mubsub.MubsubChannel;
 import io.tef.protocol.Addresses;
 import io.tef.protocol.DispatcherControl;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.qworker.QworkerEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -73,7 +74,7 @@ final class ManagerState {
 
   private Future<Void> publish(boolean run) {
     return channel.publish(run ? QworkerEvents.MANAGER_START : QworkerEvents.MANAGER_STOP,
-            new JsonObject().put("state", state).put("at", Instant.now().toString()))
+            new JsonObject().put("state", state).put("at", IsoInstants.format(Instant.now())))
         .onFailure(err -> LOG.warn("Could not tell the Qworker workers the dispatcher is {}: {}", state, err.getMessage()));
   }
 

@@ -1,6 +1,7 @@
 package io.tef.qworker;
 
 import io.tef.protocol.Addresses;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -54,7 +55,7 @@ final class SubTasks {
   private void refused(JsonObject m, String why) {
     LOG.warn("A Qworker schedule:task was refused: {}", why);
     vertx.eventBus().publish(Addresses.EVENTS_NOTIFICATIONS, new JsonObject().put("source_type", "manager").put("type", "log:error")
-        .put("triggered_at", java.time.Instant.now().toString()).put("msg", "schedule:task refused: " + why)
+        .put("triggered_at", IsoInstants.format(java.time.Instant.now())).put("msg", "schedule:task refused: " + why)
         .put("task_id", m.getValue("name") instanceof String s ? s : null));
   }
 }

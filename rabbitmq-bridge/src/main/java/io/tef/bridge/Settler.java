@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import io.tef.protocol.AmqpNames;
 import io.tef.protocol.Replies;
 import io.tef.protocol.ErrorBody;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -86,7 +87,7 @@ final class Settler {
     }
     headers.put(AmqpNames.REASON_HEADER, reason);
     headers.put(AmqpNames.SOURCE_HEADER, d.queue());
-    headers.put("x-tef-at", Instant.now().toString());
+    headers.put("x-tef-at", IsoInstants.format(Instant.now()));
     var p = d.properties();
     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
         .contentType(p == null ? null : p.getContentType())

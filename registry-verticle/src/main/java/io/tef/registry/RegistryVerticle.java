@@ -5,6 +5,7 @@ import io.tef.core.config.ConfigLoader;
 import io.tef.core.config.TefConfig;
 import io.tef.protocol.Fields;
 import io.tef.protocol.Replies;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.worker.WorkerRegistration;
 import io.tef.core.store.mongo.MongoStores;
 import io.tef.protocol.ValidationException;
@@ -139,7 +140,7 @@ public final class RegistryVerticle extends VerticleBase {
   }
 
   private static JsonObject registered(WorkerRegistration r, String watchedBy) {
-    JsonObject event = new JsonObject().put("event", "registered").put("worker", r.toJson()).put("at", Instant.now().toString());
+    JsonObject event = new JsonObject().put("event", "registered").put("worker", r.toJson()).put("at", IsoInstants.format(Instant.now()));
     if (watchedBy != null) {
       event.put("watched_by", watchedBy);
     }

@@ -1,6 +1,7 @@
 package io.tef.worker;
 
 import io.tef.protocol.Addresses;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,7 +53,7 @@ final class Notifications {
       }
     }
     JsonObject n = new JsonObject().put("worker_id", worker).put("source_type", "job").put("source_id", job.guid())
-        .put("type", event).put("triggered_at", io.tef.protocol.json.IsoInstants.format(Instant.now())).put("task_id", job.taskType())
+        .put("type", event).put("triggered_at", IsoInstants.format(Instant.now())).put("task_id", job.taskType())
         .put("attempt", job.attempt()).put("job", attrs);
     if (msg != null) {
       n.put("msg", msg);

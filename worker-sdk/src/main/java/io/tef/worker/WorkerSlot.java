@@ -1,6 +1,7 @@
 package io.tef.worker;
 
 import io.tef.protocol.Addresses;
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.worker.TaskReport;
 import io.tef.protocol.worker.WorkerPresence;
 import io.tef.protocol.worker.WorkerRegistration;
@@ -192,7 +193,7 @@ final class WorkerSlot {
     }, reason -> onContext(() -> finish(job, Future.failedFuture(reason))));
     // The reply is the "working" report: the dispatcher records the start when it arrives.
     m.reply(new JsonObject().put("accepted", true));
-    owner.notifications().publish(name, job, "start", new JsonObject().put("state", "working").put("started_at", io.tef.protocol.json.IsoInstants.format(java.time.Instant.now())), null);
+    owner.notifications().publish(name, job, "start", new JsonObject().put("state", "working").put("started_at", IsoInstants.format(java.time.Instant.now())), null);
     Future<Object> outcome;
     try {
       outcome = handler.handle(job);
@@ -225,7 +226,7 @@ final class WorkerSlot {
 
   /** The notification a report makes: progress, a log line, success or failure. */
   private void notifyReport(Job job, TaskReport r) {
-    String now = io.tef.protocol.json.IsoInstants.format(java.time.Instant.now());
+    String now = IsoInstants.format(java.time.Instant.now());
     switch (r.kind()) {
       case PROGRESS -> owner.notifications().publish(name, job, "progress", new JsonObject().put("progress", r.progress()), r.progress());
       case LOG -> owner.notifications().publish(name, job, "log:" + r.level(), new JsonObject(), r.message());

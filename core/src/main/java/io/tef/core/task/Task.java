@@ -1,5 +1,6 @@
 package io.tef.core.task;
 
+import io.tef.protocol.json.IsoInstants;
 import io.tef.protocol.task.Repeat;
 import io.tef.protocol.task.RunAt;
 import io.tef.protocol.task.TaskEnvelope;
@@ -115,7 +116,7 @@ public record Task(
    * each attempt, its worker and its outcome (the document keeps only the last attempt's fields).
    */
   private List<JsonObject> attemptEnded(Instant now, String outcome, String reason) {
-    return withLog(new JsonObject().put("at", now.toString()).put("attempt", attempt).put("level", "warn").put("source", "tef")
+    return withLog(new JsonObject().put("at", IsoInstants.format(now)).put("attempt", attempt).put("level", "warn").put("source", "tef")
         .put("worker", worker).put("outcome", outcome)
         .put("message", "attempt " + attempt + (worker == null ? "" : " on " + worker) + " " + outcome + (reason == null ? "" : ": " + reason))).logs;
   }

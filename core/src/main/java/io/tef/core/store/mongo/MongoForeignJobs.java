@@ -3,6 +3,7 @@ package io.tef.core.store.mongo;
 import io.tef.core.store.ForeignJobs;
 import io.tef.core.task.Task;
 import io.tef.core.task.TaskJson;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
@@ -44,7 +45,7 @@ final class MongoForeignJobs implements ForeignJobs {
   @Override
   public Future<Void> refuse(Job job, String reason) {
     JsonObject set = new JsonObject().put("$set", new JsonObject().put("disabled", true).put("failReason", reason)
-        .put("failedAt", new JsonObject().put("$date", Instant.now().toString())));
+        .put("failedAt", new JsonObject().put("$date", IsoInstants.format(Instant.now()))));
     return client.updateCollection(MongoTaskStore.COLLECTION, untaken(job), set).mapEmpty();
   }
 

@@ -1,6 +1,7 @@
 package io.tef.core.store.mongo;
 
 import io.tef.core.store.QworkerJobs;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -34,7 +35,7 @@ final class MongoQworkerJobs implements QworkerJobs {
   public Future<String> add(String worker, Job job) {
     String id = new ObjectId().toHexString();
     JsonObject doc = new JsonObject().put("_id", oid(id)).put("name", job.taskType()).put("data", job.data())
-        .put("type", "normal").put("priority", job.priority()).put("nextRunAt", new JsonObject().put("$date", Instant.now().toString()))
+        .put("type", "normal").put("priority", job.priority()).put("nextRunAt", new JsonObject().put("$date", IsoInstants.format(Instant.now())))
         .putNull("lastModifiedBy")
         .put("tef", new JsonObject().put("guid", job.guid()).put("attempt", job.attempt()).put("attempt_token", job.token()));
     return client.insert(collection(worker), doc).map(v -> id);

@@ -1,6 +1,7 @@
 package io.tef.core.store.mongo;
 
 import io.tef.core.task.TaskIds;
+import io.tef.protocol.json.IsoInstants;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,7 @@ final class TaskIdMigration {
             });
           })
           .compose(v -> client.replaceDocumentsWithOptions(META, marker,
-              marker.copy().put("objectIds", true).put("at", new JsonObject().put("$date", java.time.Instant.now().toString())),
+              marker.copy().put("objectIds", true).put("at", new JsonObject().put("$date", IsoInstants.format(java.time.Instant.now()))),
               new UpdateOptions().setUpsert(true)))
           .mapEmpty();
     });
