@@ -18,6 +18,9 @@ import java.util.List;
  */
 public final class TaskJson {
 
+  /** Room for a document's or a view's fields (about 30) without the map growing twice on the way. */
+  private static final int FIELDS = 64;
+
   /**
    * Fields without a value are left out: the embedded store serializes every field on every
    * write, so a smaller document is a faster write. Readers treat a missing field as null.
@@ -37,7 +40,7 @@ public final class TaskJson {
 
   private static JsonObject document(Task t, java.util.function.Function<Instant, Object> dates) {
     java.util.function.Function<Instant, Object> date = i -> i == null ? null : dates.apply(i);
-    JsonObject doc = new JsonObject()
+    JsonObject doc = new JsonObject(new java.util.LinkedHashMap<>(FIELDS))
         .put("_id", TaskIds.documentId(t.guid()))
         .put(TaskIds.GUID, t.guid())
         .put("type", t.repeat() != null ? "single" : "normal")
@@ -101,7 +104,7 @@ public final class TaskJson {
 
   /** The task as REST, AMQP and the event bus show it. */
   public static JsonObject toView(Task t) {
-    return new JsonObject()
+    return new JsonObject(new java.util.LinkedHashMap<>(FIELDS))
         .put("type", "task")
         .put("task_type", t.taskType())
         .put("guid", t.guid())
