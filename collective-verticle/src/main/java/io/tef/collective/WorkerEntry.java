@@ -289,14 +289,8 @@ final class WorkerEntry {
   }
 
   private static Instant instant(Object v, Instant fallback) {
-    Object text = v instanceof JsonObject o ? o.getValue("$date") : v;
-    if (text instanceof String s) {
-      return IsoInstants.parse(s);
-    }
-    if (text instanceof Number n) {
-      return Instant.ofEpochMilli(n.longValue());
-    }
-    return fallback;
+    Instant i = IsoInstants.stored(v);
+    return i == null ? fallback : i;
   }
 
   private static Instant now() {

@@ -102,7 +102,12 @@ final class Roster {
       return;
     }
     LOG.info("Qworker worker {} (pid {}) said {}: offline", id, w.hello.pid(), event);
-    drop(w, "said " + event);
+    offline(w, "said " + event);
+  }
+
+  /** Dropped here and told to the collective as offline (its task is queued again). */
+  private void offline(QworkerWorker w, String why) {
+    drop(w, why);
     vertx.eventBus().request(Addresses.COLLECTIVE_STATUS, new WorkerStatus(w.id(), w.instance, "offline", null, 0).toJson(), timeout());
   }
 
@@ -214,8 +219,7 @@ final class Roster {
     if (!missing.isEmpty()) {
       String reason = "no define:tasks described task" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
           + " within " + pingIntervalMs + " ms of its worker:initialize (the manager sends each task's metadata, where its code is, in <pid>/start)";
-      drop(w, reason);
-      vertx.eventBus().request(Addresses.COLLECTIVE_STATUS, new WorkerStatus(w.id(), w.instance, "offline", null, 0).toJson(), timeout());
+      offline(w, reason);
       terminate(w.hello, reason);
       return;
     }

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What happens to tasks, counted by the dispatcher that answers for them (so each task once in a
@@ -40,32 +40,32 @@ public final class TaskMetrics {
   public void submitted(String taskType, String door) {
     String type = taskTypes.of(taskType);
     String via = door != null && DOORS.contains(door) ? door : "eventbus";
-    counter("submitted\u0000" + type + "\u0000" + via, k -> Counter.builder("tef_tasks_submitted")
+    counter("submitted\u0000" + type + "\u0000" + via, () -> Counter.builder("tef_tasks_submitted")
         .description("Tasks accepted and stored (a repeated guid is not counted again)").tag("task_type", type).tag("door", via)).increment();
   }
 
   /** A task ended: {@code state} is completed, failed or cancelled. */
   public void ended(String taskType, String state) {
     String type = taskTypes.of(taskType);
-    counter("ended\u0000" + type + "\u0000" + state, k -> Counter.builder("tef_tasks").description("Tasks that ended, by final state")
+    counter("ended\u0000" + type + "\u0000" + state, () -> Counter.builder("tef_tasks").description("Tasks that ended, by final state")
         .tag("state", state).tag("task_type", type)).increment();
   }
 
   public void stalled(String taskType) {
     String type = taskTypes.of(taskType);
-    counter("stalled\u0000" + type, k -> Counter.builder("tef_task_stalls").description("Attempts that ran past their time_limit and were taken back")
+    counter("stalled\u0000" + type, () -> Counter.builder("tef_task_stalls").description("Attempts that ran past their time_limit and were taken back")
         .tag("task_type", type)).increment();
   }
 
   public void retried(String taskType) {
     String type = taskTypes.of(taskType);
-    counter("retried\u0000" + type, k -> Counter.builder("tef_task_retries").description("Failed attempts queued again for another attempt")
+    counter("retried\u0000" + type, () -> Counter.builder("tef_task_retries").description("Failed attempts queued again for another attempt")
         .tag("task_type", type)).increment();
   }
 
   /** Removed by retention; {@code reason}: the age of a state (completed, failed, cancelled) or max_finished. */
   public void removed(String reason, long count) {
-    counter("removed\u0000" + reason, k -> Counter.builder("tef_tasks_removed").description("Finished tasks removed from the store by retention")
+    counter("removed\u0000" + reason, () -> Counter.builder("tef_tasks_removed").description("Finished tasks removed from the store by retention")
         .tag("reason", reason)).increment(count);
   }
 
@@ -84,7 +84,7 @@ public final class TaskMetrics {
         .record(ran.isNegative() ? Duration.ZERO : ran);
   }
 
-  private Counter counter(String key, Function<String, Counter.Builder> builder) {
-    return counters.computeIfAbsent(key, k -> builder.apply(k).register(registry));
+  private Counter counter(String key, Supplier<Counter.Builder> builder) {
+    return counters.computeIfAbsent(key, k -> builder.get().register(registry));
   }
 }

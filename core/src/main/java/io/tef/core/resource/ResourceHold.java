@@ -22,9 +22,7 @@ public record ResourceHold(String resource, int slot, String guid, int attempt, 
   }
 
   public static ResourceHold fromDocument(JsonObject doc) {
-    Object at = doc.getValue("at");
-    Object d = at instanceof JsonObject date ? date.getValue("$date") : at;
-    Instant when = d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : IsoInstants.parse(String.valueOf(d));
+    Instant when = IsoInstants.stored(doc.getValue("at"));
     return new ResourceHold(doc.getString("resource"), doc.getInteger("slot"), doc.getString("guid"),
         doc.getInteger("attempt"), doc.getString("owner"), when);
   }

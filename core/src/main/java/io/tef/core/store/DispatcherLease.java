@@ -18,9 +18,7 @@ public record DispatcherLease(String instance, String node, String host, long pi
   }
 
   public static DispatcherLease fromDocument(JsonObject d) {
-    Object at = d.getValue("seenAt");
-    Object v = at instanceof JsonObject o ? o.getValue("$date") : at;
-    Instant seen = v instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : IsoInstants.parse(String.valueOf(v));
+    Instant seen = IsoInstants.stored(d.getValue("seenAt"));
     return new DispatcherLease(d.getString("_id"), d.getString("node"), d.getString("host"), d.getLong("pid", -1L), seen);
   }
 

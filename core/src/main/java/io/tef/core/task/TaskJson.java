@@ -163,11 +163,6 @@ public final class TaskJson {
     return IsoInstants.stored(v);
   }
 
-  @SuppressWarnings("unchecked")
-  private static java.util.Map<String, Object> castMap(java.util.Map<?, ?> m) {
-    return (java.util.Map<String, Object>) m;
-  }
-
   private TaskJson() {
   }
 }

@@ -69,7 +69,6 @@ final class MongoKeeperCheckpoints implements KeeperCheckpoints {
   }
 
   private static Instant date(Object v) {
-    Object d = v instanceof JsonObject o ? o.getValue("$date") : v;
-    return d instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : IsoInstants.parse(String.valueOf(d));
+    return IsoInstants.stored(v);
   }
 }
