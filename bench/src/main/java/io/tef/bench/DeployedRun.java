@@ -152,7 +152,7 @@ final class DeployedRun {
     }
     String started = task.getString("started_at");
     if (started != null) {
-      Instant i = Instant.parse(started);
+      Instant i = io.tef.protocol.json.IsoInstants.parse(started);
       startedMicros.put(guid, i.getEpochSecond() * 1_000_000 + i.getNano() / 1000);
     }
     if (phase.ended().incrementAndGet() == phase.count()) {

@@ -32,9 +32,7 @@ final class BsonValues {
   }
 
   static byte[] encodeDocument(Document document) {
-    ByteBuf buf = Unpooled.buffer(256);
-    BsonEncoder.encodeDocument(document, buf);
-    return bytes(buf);
+    return BsonWriter.document(document);
   }
 
   static Document decodeDocument(byte[] bytes) {
