@@ -45,6 +45,7 @@ final class LiveTasks {
   /** Told the task type of each task that enters the queue, so that it is dispatched. */
   private final Consumer<String> due;
   private final Map<String, Task> live = new HashMap<>();
+  private final StateCounts counts = new StateCounts();
   private final TaskQueue queue = new TaskQueue();
   private final Map<Timer, Map<String, Long>> armed = new EnumMap<>(Timer.class);
 
@@ -73,11 +74,23 @@ final class LiveTasks {
   }
 
   void put(Task t) {
-    live.put(t.guid(), t);
+    Task before = live.put(t.guid(), t);
+    if (before != null) {
+      counts.subtract(before);
+    }
+    counts.add(t);
   }
 
   void remove(String guid) {
-    live.remove(guid);
+    Task before = live.remove(guid);
+    if (before != null) {
+      counts.subtract(before);
+    }
+  }
+
+  /** The live tasks by type and state, as counted when they changed. */
+  Map<String, Map<String, Integer>> countsByState() {
+    return counts.snapshot();
   }
 
   /** The node these tasks live on, for log lines. */
@@ -87,11 +100,6 @@ final class LiveTasks {
 
   int size() {
     return live.size();
-  }
-
-  /** Every live task, without a copy (the metrics' count of a million queued tasks). */
-  void forEach(java.util.function.Consumer<Task> each) {
-    live.values().forEach(each);
   }
 
   List<Task> where(Predicate<Task> filter) {
@@ -195,6 +203,7 @@ final class LiveTasks {
   void clear() {
     cancelAllTimers();
     live.clear();
+    counts.clear();
     queue.clear();
   }
 }

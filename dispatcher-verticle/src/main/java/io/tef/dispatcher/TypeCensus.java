@@ -8,15 +8,14 @@ import java.util.TreeMap;
 
 /**
  * Per task type, what this dispatcher holds: the due tasks in its queue (how many, and since when
- * the longest-waiting has been due) and its live tasks by state. One walk of each, taken where the
- * state lives (the dispatcher's loop) by whoever reports it: the metrics' timer and the state query.
+ * the longest-waiting has been due) and its live tasks by state ({@link StateCounts}, kept as they
+ * change), read where the state lives (the dispatcher's loop) by whoever reports it: the metrics'
+ * timer and the state query.
  */
 record TypeCensus(Map<String, long[]> queues, Map<String, Map<String, Integer>> byState) {
 
   static TypeCensus of(LiveTasks live) {
-    Map<String, Map<String, Integer>> byState = new TreeMap<>();
-    live.forEach(t -> byState.computeIfAbsent(t.taskType(), k -> new TreeMap<>()).merge(t.state().wire(), 1, Integer::sum));
-    return new TypeCensus(live.queue().depthAndOldest(), byState);
+    return new TypeCensus(live.queue().depthAndOldest(), live.countsByState());
   }
 
   /** How many of a type are in a state. */

@@ -37,6 +37,44 @@ class LiveTasksTest {
   }
 
   @Test
+  void theCountsByStateAreTheLiveTasksThroughEveryChange() {
+    java.util.Random random = new java.util.Random(5);
+    java.util.Map<String, Task> model = new java.util.HashMap<>();
+    for (int step = 0; step < 5_000; step++) {
+      String guid = "g" + random.nextInt(300);
+      Task now = model.get(guid);
+      int move = random.nextInt(6);
+      if (move == 0 && now != null) {
+        live.remove(guid);
+        model.remove(guid);
+        continue;
+      }
+      Task next = now == null ? typed(guid, "t" + random.nextInt(3))
+          : switch (move) {
+            case 1 -> now.dispatched("w1", NOW, "node");
+            case 2 -> now.dispatched("w1", NOW, "node").working(NOW, "w1");
+            case 3 -> now.paused("node");
+            case 4 -> now.requeued("node");
+            default -> now;
+          };
+      live.put(next);
+      model.put(guid, next);
+      if (step % 500 == 0 || step == 4_999) {
+        java.util.Map<String, java.util.Map<String, Integer>> walked = new java.util.TreeMap<>();
+        model.values().forEach(t -> walked.computeIfAbsent(t.taskType(), k -> new java.util.TreeMap<>()).merge(t.state().wire(), 1, Integer::sum));
+        assertEquals(walked, live.countsByState(), "after step " + step);
+      }
+    }
+    live.clear();
+    assertEquals(java.util.Map.of(), live.countsByState());
+  }
+
+  private static Task typed(String guid, String type) {
+    return Task.accepted(TaskEnvelope.parse(new JsonObject().put("task_type", type).put("max_attempts", 3), TaskDefaults.TEF),
+        guid, NOW, "test", "d1");
+  }
+
+  @Test
   void aDueTaskIsQueuedAndItsTypeDispatched() {
     Task t = task("a", 10);
     live.put(t);
