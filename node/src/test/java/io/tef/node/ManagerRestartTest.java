@@ -52,6 +52,9 @@ class ManagerRestartTest {
         assertEquals(201, http.post("/api/tasks", new JsonObject().put("task_type", "long").put("guid", "outlives-its-node")).statusCode());
         running.get(30, TimeUnit.SECONDS);
         http.awaitState("outlives-its-node", "working");
+        // A read can show a write whose commit is still running; an insert answered 201 after it
+        // was committed by a commit that covers every write applied before it, the start too.
+        assertEquals(201, http.post("/api/tasks", new JsonObject().put("task_type", "nobody").put("guid", "after-the-start")).statusCode());
         first.kill();
       }
       try (NodeProcess second = NodeProcess.start(dataDir, "--cluster", "--cluster-host", "127.0.0.1");
